@@ -1,0 +1,154 @@
+"""Data models of the SE5 protocol, normalised across the V5 and V6 firmware dialects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+import json
+from typing import Any
+
+
+class Dialect(StrEnum):
+    """Firmware dialect of the box API."""
+
+    V5 = "v5"
+    V6 = "v6"
+
+
+class PersonType(StrEnum):
+    """Kind of person a recognition is about (V5 `person_type` 1..5, V6 `user_type`)."""
+
+    EMPLOYEE = "employee"
+    VISITOR = "visitor"
+    BLACKLIST = "blacklist"
+    STRANGER = "stranger"
+    VIP = "vip"
+
+    @property
+    def code(self) -> int:
+        """The V5 `person_type` number of this kind."""
+        return _PERSON_TYPE_CODES[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> PersonType | None:
+        """The kind for a V5 `person_type` number, or None when the number is unknown."""
+        return _PERSON_TYPE_BY_CODE.get(code)
+
+
+_PERSON_TYPE_CODES: dict[PersonType, int] = {
+    PersonType.EMPLOYEE: 1,
+    PersonType.VISITOR: 2,
+    PersonType.BLACKLIST: 3,
+    PersonType.STRANGER: 4,
+    PersonType.VIP: 5,
+}
+_PERSON_TYPE_BY_CODE = {code: kind for kind, code in _PERSON_TYPE_CODES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """The network relay a device can drive (V5 `netRelay`)."""
+
+    ip: str
+    net_port: int | None = None
+    door_port: int | None = None
+    delay_time: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A camera, gate or reader attached to the box."""
+
+    id: str
+    name: str
+    ip: str | None = None
+    kind: str | None = None
+    """`photo`, `rtsp`, `file` or `gb28181` as the box reports it."""
+    url: str | None = None
+    """Stream URL for video devices, the address for gates and capture cameras."""
+    relay: Relay | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person registered on the box (the V5 users endpoint)."""
+
+    identity_id: str
+    name: str
+    person_type: PersonType
+    groups: tuple[str, ...] = ()
+    photo: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSelection:
+    """Which images to ask the box for and to keep."""
+
+    face: bool = True
+    scene: bool = False
+    registered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """What the event socket should push: which devices, which images."""
+
+    device_ids: tuple[str, ...] = ()
+    images: ImageSelection = ImageSelection()
+
+    def to_wire(self, dialect: Dialect) -> str:
+        """The subscription frame in the box's dialect.
+
+        V5 has one flag for the live images (`need_face`: face crop and scene photo) and one for
+        the registered photo; V6 has no scene photo at all.
+        """
+        payload: dict[str, Any]
+        if dialect is Dialect.V5:
+            payload = {
+                "need_face": self.images.face or self.images.scene,
+                "need_register": self.images.registered,
+                "event_list": list(self.device_ids),
+            }
+        else:
+            payload = {
+                "with_face_image": self.images.face,
+                "with_register_image": self.images.registered,
+                "media_device_ids": list(self.device_ids),
+            }
+        return json.dumps(payload)
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """One recognition pushed by the box, the same whichever dialect sent it."""
+
+    device_id: str
+    identity_id: str
+    identity_name: str
+    person_type: PersonType
+    score: float | None
+    """Normalised to 0..1; None when the box sent no usable score."""
+    raw_score: float | None
+    """The score exactly as sent (0..1 or 0..100 depending on the firmware)."""
+    timestamp: datetime
+    """Aware (UTC)."""
+    timestamp_ms: int
+    group: str | None = None
+    device_ip: str | None = None
+    device_type: str | None = None
+    identity_info: Mapping[str, Any] = field(default_factory=dict)
+    event_id: str | None = None
+    video_id: str | None = None
+    face_image: bytes | None = field(default=None, repr=False)
+    """JPEG of the face crop."""
+    scene_image: bytes | None = field(default=None, repr=False)
+    """JPEG of the whole scene."""
+    registered_image: bytes | None = field(default=None, repr=False)
+    """JPEG registered for the matched person."""
+
+    @property
+    def is_stranger(self) -> bool:
+        """True for an unmatched face."""
+        return self.person_type is PersonType.STRANGER

@@ -1,0 +1,279 @@
+"""Turn what the box sends into models, whatever the firmware dialect.
+
+Everything here is pure: no I/O, no logging. A frame that cannot become a recognition raises one
+`FrameError` whose `kind` names the class of fault and whose reason never repeats names, ids or
+image data from the frame.
+"""
+
+from __future__ import annotations
+
+import binascii
+from collections.abc import Mapping
+from datetime import UTC, datetime
+import json
+import math
+from typing import Any
+
+from .errors import FrameError
+from .models import Device, ImageSelection, PersonType, Recognition, Relay
+
+_DATA_URL_MARK = ";base64,"
+_ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
+# Epoch values below this are seconds, not milliseconds (1e11 ms is March 1973).
+_SECONDS_LIMIT = 100_000_000_000
+# Reject timestamps a datetime cannot hold or that are clearly not a date (after year 9999).
+_MAX_TIMESTAMP_MS = 253_402_300_799_999
+
+
+def parse_frame(
+    text: str | bytes, images: ImageSelection = _ALL_IMAGES, *, received_at: datetime | None = None
+) -> Recognition:
+    """Parse one event frame (JSON text) into a Recognition.
+
+    `images` says which images to decode; the others are ignored without decoding.
+    `received_at` stands in for a missing timestamp (default: now).
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        # UnicodeDecodeError and JSONDecodeError are both ValueErrors.
+        raise FrameError("not_json", f"frame is not JSON ({type(err).__name__})") from None
+    return parse_event(data, images, received_at=received_at)
+
+
+def parse_event(
+    data: object, images: ImageSelection = _ALL_IMAGES, *, received_at: datetime | None = None
+) -> Recognition:
+    """Normalise one decoded event (V5 or V6) into a Recognition."""
+    if not isinstance(data, dict):
+        raise FrameError("not_object", f"frame is a JSON {_json_type(data)}, not an object")
+    if "media_device_id" in data:
+        return _parse_v6(data, images, received_at)
+    if "device_id" in data:
+        return _parse_v5(data, images, received_at)
+    raise FrameError("no_device", "frame names no device (no device_id or media_device_id)")
+
+
+def _parse_v5(
+    data: dict[str, Any], images: ImageSelection, received_at: datetime | None
+) -> Recognition:
+    ext = data.get("ext_data")
+    ext = ext if isinstance(ext, dict) else {}
+    info = _mapping(data.get("identity_info"))
+    person_type = _person_type_v5(ext.get("person_type"), info)
+    score, raw_score = _score(data.get("score"))
+    timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
+    return Recognition(
+        device_id=_device_id(data["device_id"]),
+        identity_id=_text(data.get("identity_id")),
+        identity_name=_text(data.get("identity_name")),
+        person_type=person_type,
+        score=score,
+        raw_score=raw_score,
+        timestamp=timestamp,
+        timestamp_ms=timestamp_ms,
+        group=_optional_text(data.get("group_name")),
+        device_ip=_optional_text(ext.get("device_ip")),
+        device_type=_optional_text(ext.get("device_type")),
+        identity_info=info,
+        event_id=_optional_text(data.get("event_id")),
+        video_id=_optional_text(data.get("video_id")),
+        face_image=decode_image(ext.get("recognize_face")) if images.face else None,
+        scene_image=decode_image(ext.get("spot_pic")) if images.scene else None,
+        registered_image=decode_image(data.get("reg_pic")) if images.registered else None,
+    )
+
+
+def _parse_v6(
+    data: dict[str, Any], images: ImageSelection, received_at: datetime | None
+) -> Recognition:
+    score, raw_score = _score(data.get("score"))
+    timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
+    info = _mapping(data.get("identity_info"))
+    return Recognition(
+        device_id=_device_id(data["media_device_id"]),
+        identity_id=_text(data.get("identity_id")),
+        identity_name=_text(data.get("identity_name")),
+        person_type=_person_type_v6(data.get("user_type"), info),
+        score=score,
+        raw_score=raw_score,
+        timestamp=timestamp,
+        timestamp_ms=timestamp_ms,
+        group=_optional_text(data.get("group_name")),
+        device_ip=_optional_text(data.get("media_device_ip")),
+        device_type=_optional_text(data.get("media_device_type")),
+        identity_info=info,
+        event_id=_optional_text(data.get("event_id")),
+        video_id=_optional_text(data.get("video_id")),
+        face_image=decode_image(data.get("recognize_face_image")) if images.face else None,
+        scene_image=None,
+        registered_image=decode_image(data.get("register_image")) if images.registered else None,
+    )
+
+
+def _device_id(value: object) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise FrameError("bad_device", f"device id is a {_json_type(value)}, not a non-empty string")
+
+
+def _person_type_v5(value: object, info: Mapping[str, Any]) -> PersonType:
+    """`ext_data.person_type`, else the stranger record's `type`, else employee (documented)."""
+    for candidate in (value, info.get("type")):
+        code = _int_or_none(candidate)
+        if code is not None and (kind := PersonType.from_code(code)) is not None:
+            return kind
+    return PersonType.EMPLOYEE
+
+
+def _person_type_v6(value: object, info: Mapping[str, Any]) -> PersonType:
+    if isinstance(value, str):
+        try:
+            return PersonType(value.strip().lower())
+        except ValueError:
+            pass
+    return _person_type_v5(value, info)
+
+
+def _score(value: object) -> tuple[float | None, float | None]:
+    """Normalise a score to 0..1; values above 1 are on the 0..100 scale."""
+    number = _float_or_none(value)
+    if number is None or number < 0:
+        return None, None
+    normalised = number / 100 if number > 1 else number
+    return min(normalised, 1.0), number
+
+
+def _timestamp(value: object, received_at: datetime | None) -> tuple[datetime, int]:
+    number = _float_or_none(value)
+    if number is not None and number > 0:
+        ms = int(number * 1000) if number < _SECONDS_LIMIT else int(number)
+        if ms <= _MAX_TIMESTAMP_MS:
+            return datetime.fromtimestamp(ms / 1000, UTC), ms
+    when = received_at or datetime.now(UTC)
+    return when, int(when.timestamp() * 1000)
+
+
+def decode_image(value: object) -> bytes | None:
+    """Decode a base64 JPEG, with or without a `data:` URL prefix; None when absent or bad."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value.startswith("data:"):
+        mark = value.find(_DATA_URL_MARK)
+        if mark < 0:
+            return None
+        value = value[mark + len(_DATA_URL_MARK) :]
+    # Some encoders drop the padding; a2b_base64 wants it.
+    value = value.strip()
+    if missing := -len(value) % 4:
+        value += "=" * missing
+    try:
+        decoded = binascii.a2b_base64(value)
+    except (binascii.Error, ValueError):
+        return None
+    return decoded or None
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _optional_text(value: object) -> str | None:
+    return _text(value) or None
+
+
+def _float_or_none(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, int | float):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _int_or_none(value: object) -> int | None:
+    number = _float_or_none(value)
+    if number is None or not number.is_integer():
+        return None
+    return int(number)
+
+
+def _json_type(value: object) -> str:
+    match value:
+        case None:
+            return "null"
+        case bool():
+            return "boolean"
+        case int() | float():
+            return "number"
+        case str():
+            return "string"
+        case list():
+            return "array"
+        case dict():
+            return "object"
+    return type(value).__name__
+
+
+# Device lists ---------------------------------------------------------------------------------
+
+
+def parse_device_v5(entry: object) -> Device | None:
+    """One entry of the V5 `devices_list`; None when it has no usable id."""
+    if not isinstance(entry, dict):
+        return None
+    device_id = _optional_text(entry.get("device_id"))
+    if device_id is None:
+        return None
+    return Device(
+        id=device_id,
+        name=_optional_text(entry.get("device_name")) or device_id,
+        ip=_optional_text(entry.get("device_ip")),
+        kind=_optional_text(entry.get("device_type")),
+        url=_optional_text(entry.get("device_key")),
+        relay=_relay(entry.get("netRelay")),
+    )
+
+
+def parse_device_v6(entry: object) -> Device | None:
+    """One entry of the V6 `devices` list; None when it has no usable id."""
+    if not isinstance(entry, dict):
+        return None
+    device_id = _optional_text(entry.get("media_device_id"))
+    if device_id is None:
+        return None
+    return Device(
+        id=device_id,
+        name=_optional_text(entry.get("media_device_name")) or device_id,
+        ip=_optional_text(entry.get("media_device_ip")),
+        kind=_optional_text(entry.get("media_device_type")),
+        url=_optional_text(entry.get("media_device_url")),
+        relay=_relay(entry.get("netRelay")),
+    )
+
+
+def _relay(value: object) -> Relay | None:
+    if not isinstance(value, dict):
+        return None
+    ip = _optional_text(value.get("ip"))
+    if ip is None:
+        return None
+    return Relay(
+        ip=ip,
+        net_port=_int_or_none(value.get("net_port")),
+        door_port=_int_or_none(value.get("door_port")),
+        delay_time=_int_or_none(value.get("delay_time")),
+    )

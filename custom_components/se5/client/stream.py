@@ -1,0 +1,268 @@
+"""The box's event socket (port 5679): subscribe, receive recognitions, stay connected."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+import logging
+import random
+
+import aiohttp
+from yarl import URL
+
+from .errors import FrameError
+from .models import Dialect, Recognition, Subscription
+from .parse import parse_frame
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_EVENT_PORT = 5679
+DEFAULT_HEARTBEAT = 20.0
+"""Seconds of silence before a ping; a half-open socket is found 1.5 heartbeats after the
+last frame (30 s by default)."""
+DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024
+DEFAULT_CONNECT_TIMEOUT = 10.0
+_WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5.0)
+
+
+class StreamState(StrEnum):
+    """Where the subscription stands."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Capped exponential backoff with jitter: each delay lies in [cap/2, cap]."""
+
+    initial: float = 1.0
+    maximum: float = 60.0
+    factor: float = 2.0
+    stable_after: float = 30.0
+    """A connection that lasted this long resets the backoff."""
+
+    def delay(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before reconnection attempt number `attempt` (from 0)."""
+        cap = min(self.maximum, self.initial * self.factor ** min(attempt, 64))
+        return cap * (0.5 + rand() / 2)
+
+
+@dataclass(slots=True)
+class StreamStats:
+    """What the stream has seen since it was created."""
+
+    connections: int = 0
+    frames: int = 0
+    recognitions: int = 0
+    bad_frames: Counter[str] = field(default_factory=Counter)
+
+
+class EventStream:
+    """The subscription to one box's recognitions, kept alive through drops and reboots.
+
+    Iterate it (once) to receive `Recognition`s; call `stop()` to end the iteration, or cancel
+    the task that iterates. The aiohttp session is the caller's.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        port: int = DEFAULT_EVENT_PORT,
+        *,
+        dialect: Dialect,
+        subscription: Subscription,
+        heartbeat: float = DEFAULT_HEARTBEAT,
+        backoff: Backoff | None = None,
+        max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        on_state: Callable[[StreamState], None] | None = None,
+    ) -> None:
+        """Prepare the stream; nothing connects until iteration starts."""
+        self._session = session
+        self._url = URL.build(scheme="ws", host=host, port=port, path="/")
+        self._dialect = dialect
+        self._subscription = subscription
+        self._heartbeat = heartbeat
+        self._backoff = backoff or Backoff()
+        self._max_frame_bytes = max_frame_bytes
+        self._connect_timeout = connect_timeout
+        self._on_state = on_state
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._stop_event = asyncio.Event()
+        self._iterating = False
+        self._logged_faults: set[str] = set()
+        self.state = StreamState.STOPPED
+        self.last_error: str | None = None
+        self.stats = StreamStats()
+
+    @property
+    def url(self) -> URL:
+        """The event socket URL."""
+        return self._url
+
+    @property
+    def subscription(self) -> Subscription:
+        """The subscription sent on every (re)connection."""
+        return self._subscription
+
+    async def update_subscription(self, subscription: Subscription) -> bool:
+        """Change what is pushed, on the open socket when there is one (no reconnect).
+
+        Returns True when the new subscription was sent now; otherwise it is sent on the next
+        connection.
+        """
+        self._subscription = subscription
+        ws = self._ws
+        if ws is None or ws.closed or self.state is not StreamState.CONNECTED:
+            return False
+        try:
+            await ws.send_str(subscription.to_wire(self._dialect))
+        except (aiohttp.ClientError, ConnectionError, RuntimeError) as err:
+            # The socket is going away; the reconnection will subscribe anew.
+            _LOGGER.debug("%s: resubscribe failed (%s), will send on reconnect", self._url, err)
+            return False
+        return True
+
+    async def stop(self) -> None:
+        """End the iteration and close the socket."""
+        self._stop_event.set()
+        if (ws := self._ws) is not None:
+            await ws.close()
+
+    def __aiter__(self) -> AsyncIterator[Recognition]:
+        """Connect, subscribe and yield recognitions until stopped."""
+        if self._iterating:
+            raise RuntimeError("an EventStream can be iterated only once at a time")
+        self._iterating = True
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[Recognition]:
+        loop = asyncio.get_running_loop()
+        attempt = 0
+        try:
+            while not self._stop_event.is_set():
+                self._set_state(
+                    StreamState.CONNECTING
+                    if self.stats.connections == 0
+                    else StreamState.RECONNECTING
+                )
+                connected_at: float | None = None
+                try:
+                    async with asyncio.timeout(self._connect_timeout):
+                        ws = await self._session.ws_connect(
+                            self._url,
+                            heartbeat=self._heartbeat,
+                            max_msg_size=self._max_frame_bytes,
+                            timeout=_WS_TIMEOUT,
+                        )
+                except (aiohttp.ClientError, OSError, TimeoutError) as err:
+                    self.last_error = (
+                        f"no connection within {self._connect_timeout:g} s"
+                        if isinstance(err, TimeoutError)
+                        else _describe(err)
+                    )
+                    _LOGGER.debug("%s: cannot connect: %s", self._url, self.last_error)
+                else:
+                    self._ws = ws
+                    try:
+                        await ws.send_str(self._subscription.to_wire(self._dialect))
+                        self.stats.connections += 1
+                        connected_at = loop.time()
+                        self.last_error = None
+                        self._set_state(StreamState.CONNECTED)
+                        async for recognition in self._receive(ws):
+                            attempt = 0
+                            yield recognition
+                    except (aiohttp.ClientError, ConnectionError) as err:
+                        self.last_error = _describe(err)
+                    finally:
+                        self._ws = None
+                        await ws.close()
+                    _LOGGER.debug("%s: connection ended: %s", self._url, self.last_error)
+                if self._stop_event.is_set():
+                    break
+                if connected_at is not None and (
+                    loop.time() - connected_at >= self._backoff.stable_after
+                ):
+                    attempt = 0
+                delay = self._backoff.delay(attempt)
+                attempt += 1
+                self._set_state(StreamState.RECONNECTING)
+                await self._sleep_unless_stopped(delay)
+        finally:
+            self._iterating = False
+            self._set_state(StreamState.STOPPED)
+
+    async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> AsyncIterator[Recognition]:
+        """Yield the recognitions of one connection until it closes."""
+        while True:
+            message = await ws.receive()
+            if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                self.stats.frames += 1
+                try:
+                    recognition = parse_frame(message.data, self._subscription.images)
+                except FrameError as err:
+                    if message.type is aiohttp.WSMsgType.BINARY:
+                        err = FrameError("binary", f"binary frame that is not a JSON event ({err})")
+                    self._bad_frame(err)
+                    continue
+                self.stats.recognitions += 1
+                yield recognition
+            elif message.type is aiohttp.WSMsgType.ERROR:
+                error = message.data
+                if (
+                    isinstance(error, aiohttp.WebSocketError)
+                    and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+                ):
+                    self._bad_frame(
+                        FrameError(
+                            "too_large",
+                            f"frame larger than {self._max_frame_bytes} bytes; reconnecting",
+                        )
+                    )
+                self.last_error = _describe(error) if error else "socket error"
+                return
+            else:  # CLOSE, CLOSING, CLOSED
+                code = ws.close_code
+                self.last_error = "closed by the box" + (f" (code {code})" if code else "")
+                return
+
+    def _bad_frame(self, err: FrameError) -> None:
+        self.stats.bad_frames[err.kind] += 1
+        if err.kind in self._logged_faults:
+            _LOGGER.debug("%s: skipped a bad frame: %s", self._url, err.reason)
+            return
+        self._logged_faults.add(err.kind)
+        _LOGGER.warning(
+            "%s: skipped a bad frame (%s); further frames with this fault are logged at debug "
+            "level",
+            self._url,
+            err.reason,
+        )
+
+    async def _sleep_unless_stopped(self, delay: float) -> None:
+        try:
+            async with asyncio.timeout(delay):
+                await self._stop_event.wait()
+        except TimeoutError:
+            pass
+
+    def _set_state(self, state: StreamState) -> None:
+        if state is self.state:
+            return
+        self.state = state
+        if self._on_state is not None:
+            self._on_state(state)
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err)
+    name = type(err).__name__
+    return f"{name}: {text}" if text else name
