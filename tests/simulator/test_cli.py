@@ -1,0 +1,142 @@
+"""``python -m se5sim``: the command line, in a subprocess and in-process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+from pathlib import Path
+import re
+import signal
+import sys
+
+import aiohttp
+import pytest
+
+from se5sim import __main__ as cli
+from tests.simulator.helpers import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def read_banner(stream: asyncio.StreamReader) -> str:
+    """Lines up to and including the device list."""
+    text = ""
+    async with asyncio.timeout(30):
+        while True:
+            line = (await stream.readline()).decode()
+            assert line, f"the simulator exited early; output so far: {text!r}"
+            text += line
+            match = re.search(r"Devices \((\d+)\):", text)
+            if match and text.count("\n  ") >= int(match.group(1)):
+                return text
+
+
+def urls(banner: str) -> tuple[str, str]:
+    rest = re.search(r"^REST: (http://\S+)$", banner, re.MULTILINE)
+    ws = re.search(r"^WS: (ws://\S+)$", banner, re.MULTILINE)
+    assert rest
+    assert ws
+    return rest.group(1), ws.group(1)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+async def test_subprocess(
+    socket_enabled: None, session: aiohttp.ClientSession, signum: signal.Signals
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "se5sim",
+        "--host",
+        "127.0.0.1",
+        "--dialect",
+        "v6",
+        "--devices",
+        "2",
+        "--rate",
+        "5",
+        "--rest-port",
+        "0",
+        "--ws-port",
+        "0",
+        "--seed",
+        "7",
+        "--score-scale",
+        "1",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        banner = await read_banner(process.stdout)
+        rest_url, ws_url = urls(banner)
+        async with session.post(rest_url + "/sophon/v2/face/getmediadevices", json={}) as reply:
+            assert reply.status == 200
+            devices = (await reply.json())["devices"]
+        assert len(devices) == 2
+        for device in devices:
+            assert f"  {device['media_device_id']}  {device['media_device_name']}" in banner
+        async with session.ws_connect(ws_url) as ws:
+            ids = [device["media_device_id"] for device in devices]
+            await ws.send_json({"media_device_ids": ids})
+            frame = await ws.receive_json(timeout=20)  # from the --rate loop
+            assert frame["media_device_id"] in ids
+            assert 0 < frame["score"] < 1
+        process.send_signal(signum)
+        async with asyncio.timeout(30):
+            _, stderr = await process.communicate()
+        assert process.returncode == 0, stderr.decode()
+    finally:
+        if process.returncode is None:  # pragma: no cover - only when the test failed
+            process.kill()
+            await process.wait()
+
+
+async def test_run_in_process(socket_enabled: None, session: aiohttp.ClientSession) -> None:
+    args = cli.build_parser().parse_args(["--rest-port", "0", "--ws-port", "0", "--devices", "3"])
+    stop = asyncio.Event()
+    out = io.StringIO()
+    task = asyncio.create_task(cli.run(args, stop=stop, out=out))
+    await wait_until(lambda: "Devices (3):" in out.getvalue())
+    banner = out.getvalue()
+    assert "SE5 simulator (v5)" in banner
+    rest_url, _ = urls(banner)
+    async with session.get(rest_url + "/SophonDevice/api/Devices") as reply:
+        names = [d["device_name"] for d in (await reply.json())["data"]["devices_list"]]
+    assert names == ["Front gate", "Lobby", "Back door"]
+    stop.set()
+    assert await task == 0
+
+
+def test_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[argparse.Namespace] = []
+
+    async def fake_run(args: argparse.Namespace) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(cli, "run", fake_run)
+    assert cli.main(["--dialect", "v6", "--devices", "5", "--rate", "1.5", "-v"]) == 0
+    (args,) = seen
+    assert (args.dialect, args.devices, args.rate, args.verbose) == ("v6", 5, 1.5, True)
+    assert (args.host, args.rest_port, args.ws_port, args.seed) == ("127.0.0.1", 5555, 5679, 0)
+    assert args.score_scale is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--rate", "-1"],
+        ["--rate", "nan"],
+        ["--devices", "-2"],
+        ["--dialect", "v7"],
+        ["--score-scale", "10"],
+    ],
+)
+def test_bad_arguments(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.build_parser().parse_args(argv)
+    assert raised.value.code == 2
+    assert "error" in capsys.readouterr().err
