@@ -21,8 +21,8 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_EVENT_PORT = 5679
 DEFAULT_HEARTBEAT = 20.0
-"""Seconds of silence before a ping; a half-open socket is found 1.5 heartbeats after the
-last frame (30 s by default)."""
+"""Seconds of silence before a ping; a half-open socket is found at most 1.5 heartbeats after
+the last frame (30 s by default)."""
 DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024
 DEFAULT_CONNECT_TIMEOUT = 10.0
 _WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5.0)
@@ -158,7 +158,7 @@ class EventStream:
                     async with asyncio.timeout(self._connect_timeout):
                         ws = await self._session.ws_connect(
                             self._url,
-                            heartbeat=self._heartbeat,
+                            autoping=False,
                             max_msg_size=self._max_frame_bytes,
                             timeout=_WS_TIMEOUT,
                         )
@@ -201,21 +201,43 @@ class EventStream:
             self._set_state(StreamState.STOPPED)
 
     async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> AsyncIterator[Recognition]:
-        """Yield the recognitions of one connection until it closes."""
+        """Yield the recognitions of one connection until it closes or goes silent.
+
+        The heartbeat is ours rather than aiohttp's (which can leave a timer behind after a
+        missed pong): after `heartbeat` seconds without a frame, ping; no frame or pong within
+        half that means the connection is half-open.
+        """
+        waiting_for_pong = False
         while True:
-            message = await ws.receive()
-            if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            try:
+                message = await ws.receive(
+                    timeout=self._heartbeat / 2 if waiting_for_pong else self._heartbeat
+                )
+            except TimeoutError:
+                if waiting_for_pong:
+                    self.last_error = (
+                        f"no answer to a ping within {self._heartbeat / 2:g} s (half-open)"
+                    )
+                    return
+                await ws.ping()
+                waiting_for_pong = True
+                continue
+            waiting_for_pong = False
+            kind = message.type
+            if kind is aiohttp.WSMsgType.PING:
+                await ws.pong(message.data)
+            elif kind in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 self.stats.frames += 1
                 try:
                     recognition = parse_frame(message.data, self._subscription.images)
                 except FrameError as err:
-                    if message.type is aiohttp.WSMsgType.BINARY:
+                    if kind is aiohttp.WSMsgType.BINARY:
                         err = FrameError("binary", f"binary frame that is not a JSON event ({err})")
                     self._bad_frame(err)
                     continue
                 self.stats.recognitions += 1
                 yield recognition
-            elif message.type is aiohttp.WSMsgType.ERROR:
+            elif kind is aiohttp.WSMsgType.ERROR:
                 error = message.data
                 if (
                     isinstance(error, aiohttp.WebSocketError)
@@ -229,10 +251,15 @@ class EventStream:
                     )
                 self.last_error = _describe(error) if error else "socket error"
                 return
-            else:  # CLOSE, CLOSING, CLOSED
+            elif kind in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSING,
+                aiohttp.WSMsgType.CLOSED,
+            ):
                 code = ws.close_code
                 self.last_error = "closed by the box" + (f" (code {code})" if code else "")
                 return
+            # PONG and CONTINUATION carry nothing for us.
 
     def _bad_frame(self, err: FrameError) -> None:
         self.stats.bad_frames[err.kind] += 1

@@ -1,0 +1,234 @@
+"""The REST client against the simulator and against things that are not a box."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from custom_components.se5.client import (
+    Dialect,
+    PersonType,
+    Relay,
+    Se5ApiError,
+    Se5BoxStartingError,
+    Se5Client,
+    Se5ConnectionError,
+    Se5NotABoxError,
+    Se5ServerError,
+)
+from se5sim import Simulator
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@pytest.fixture
+async def fake_server() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
+    """Start an HTTP server on 127.0.0.1 answering every request with `handler`."""
+    runners: list[web.AppRunner] = []
+
+    async def start(handler: Handler) -> int:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        return int(runner.addresses[0][1])
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()
+
+
+async def test_list_devices_detects_the_dialect(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    client = Se5Client(session, "127.0.0.1", sim.rest_port)
+    devices = await client.list_devices()
+    assert client.dialect is dialect
+    assert [d.id for d in devices] == [d.id for d in sim.devices]
+    for device, expected in zip(devices, sim.devices, strict=True):
+        assert device.name == expected.name
+        assert device.ip == expected.ip
+        assert device.kind == expected.kind
+        assert device.url == expected.url
+    if dialect is Dialect.V5:
+        relays = {d.id: d.relay for d in devices}
+        for expected in sim.devices:
+            if expected.relay:
+                relay = relays[expected.id]
+                assert relay is not None
+                assert relay.ip == expected.relay["ip"]
+    assert await Se5Client(session, "127.0.0.1", sim.rest_port).detect_dialect() is dialect
+
+
+async def test_new_and_removed_devices_show(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
+    added = sim.add_device(name="Side door")
+    sim.remove_device(sim.devices[0].id)
+    ids = [d.id for d in await client.list_devices()]
+    assert added.id in ids
+    assert len(ids) == 3
+
+
+async def test_wrong_stored_dialect_is_detected_again(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    other = Dialect.V6 if dialect is Dialect.V5 else Dialect.V5
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=other)
+    assert len(await client.list_devices()) == 3
+    assert client.dialect is dialect
+
+
+async def test_box_starting_then_ready(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
+    sim.fail_rest("init", count=1)
+    with pytest.raises(Se5BoxStartingError):
+        await client.list_devices()
+    assert len(await client.list_devices()) == 3
+
+
+async def test_detection_while_starting_says_starting(
+    sim: Simulator, session: aiohttp.ClientSession
+) -> None:
+    sim.fail_rest("init")
+    with pytest.raises(Se5BoxStartingError):
+        await Se5Client(session, "127.0.0.1", sim.rest_port).list_devices()
+    sim.clear_rest_failure()
+
+
+async def test_http_500(sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect) -> None:
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
+    sim.fail_rest("http500", count=1)
+    with pytest.raises(Se5ServerError) as caught:
+        await client.list_devices()
+    assert caught.value.status == 500
+    assert isinstance(caught.value, Se5ConnectionError)
+    assert len(await client.list_devices()) == 3
+
+
+async def test_connection_refused(session: aiohttp.ClientSession, socket_enabled: None) -> None:
+    server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    with pytest.raises(Se5ConnectionError):
+        await Se5Client(session, "127.0.0.1", port).list_devices()
+
+
+async def test_timeout(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    fake_server: Callable[[Handler], Awaitable[int]],
+) -> None:
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.json_response({})
+
+    port = await fake_server(slow)
+    with pytest.raises(Se5ConnectionError, match=r"no answer within 0\.2 s"):
+        await Se5Client(session, "127.0.0.1", port, timeout=0.2).list_devices()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type"),
+    [
+        (200, "<html>router login</html>", "text/html"),
+        (200, '{"hello": "world"}', "application/json"),
+        (404, "Not Found", "text/plain"),
+        (405, "Method Not Allowed", "text/plain"),
+        (200, '{"data": {"devices_list": "nope"}}', "application/json"),
+    ],
+)
+async def test_not_a_box(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    fake_server: Callable[[Handler], Awaitable[int]],
+    status: int,
+    body: str,
+    content_type: str,
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(status=status, text=body, content_type=content_type)
+
+    port = await fake_server(answer)
+    client = Se5Client(session, "127.0.0.1", port)
+    with pytest.raises(Se5NotABoxError):
+        await client.list_devices()
+    assert client.dialect is None
+
+
+async def test_other_error_envelope(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    fake_server: Callable[[Handler], Awaitable[int]],
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        error = {"code": 40000, "message": "bad", "status": "BAD_REQUEST"}
+        return web.json_response({"error": error}, status=400)
+
+    port = await fake_server(answer)
+    client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5)
+    with pytest.raises(Se5ApiError) as caught:
+        await client.open_door(Relay(ip="10.0.0.9", door_port=1))
+    assert caught.value.code == 40000
+    assert caught.value.status == "BAD_REQUEST"
+
+
+async def test_list_people_pages(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    client = Se5Client(session, "127.0.0.1", sim.rest_port)
+    people = []
+    for group in sorted({p.group_name for p in sim.people}):
+        people += await client.list_people(group, page_size=2)
+    assert sorted(p.identity_id for p in people) == sorted(p.identity_id for p in sim.people)
+    by_id = {p.identity_id: p for p in people}
+    for expected in sim.people:
+        person = by_id[expected.identity_id]
+        assert person.name == expected.name
+        assert person.person_type is PersonType(expected.person_type)
+        assert person.photo == expected.photo_jpeg
+        assert expected.group_name in person.groups
+
+
+async def test_open_door_reaches_the_box(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
+    await client.open_door(Relay(ip="192.168.1.200", net_port=50000, door_port=1), duration=3)
+    assert sim.relay_actions == [
+        {
+            "action": [
+                {
+                    "action_ip": "192.168.1.200",
+                    "action_port": "1",
+                    "action_mode": "opendoor",
+                    "action_duration": 3,
+                    "logic_port": 0,
+                }
+            ]
+        }
+    ]
+
+
+async def test_open_door_bad_answer(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    fake_server: Callable[[Handler], Awaitable[int]],
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    port = await fake_server(answer)
+    with pytest.raises(Se5NotABoxError):
+        await Se5Client(session, "127.0.0.1", port).open_door(Relay(ip="10.0.0.9"))
