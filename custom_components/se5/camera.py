@@ -1,0 +1,75 @@
+"""Cameras showing each device's last face and last scene photo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import Device, Recognition
+from .entity import Se5DeviceEntity
+from .hub import Se5ConfigEntry, Se5Hub
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Se5CameraEntityDescription(CameraEntityDescription):
+    """A still image taken from the last recognition."""
+
+    image_fn: Callable[[Recognition], bytes | None]
+
+
+CAMERAS: tuple[Se5CameraEntityDescription, ...] = (
+    Se5CameraEntityDescription(
+        key="last_face",
+        translation_key="last_face",
+        image_fn=lambda recognition: recognition.face_image or recognition.scene_image,
+    ),
+    Se5CameraEntityDescription(
+        key="last_scene",
+        translation_key="last_scene",
+        entity_registry_enabled_default=False,
+        image_fn=lambda recognition: recognition.scene_image,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: Se5ConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the cameras of each followed device, now and later."""
+    hub = entry.runtime_data
+
+    @callback
+    def add(devices: list[Device]) -> None:
+        async_add_entities(
+            Se5LastImageCamera(hub, device, description)
+            for device in devices
+            for description in CAMERAS
+        )
+
+    entry.async_on_unload(hub.async_add_entities_listener(add))
+
+
+class Se5LastImageCamera(Se5DeviceEntity, Camera):
+    """Serves the JPEG of the last recognition, as the box sent it."""
+
+    entity_description: Se5CameraEntityDescription
+
+    def __init__(self, hub: Se5Hub, device: Device, description: Se5CameraEntityDescription):
+        super().__init__(hub, device, description)
+        Camera.__init__(self)
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """The last image; None before the first recognition."""
+        if (last := self.last) is None:
+            return None
+        return self.entity_description.image_fn(last)
