@@ -1,0 +1,121 @@
+"""Fixtures for the Home Assistant tests: real HA, the simulator over 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator
+from typing import Any
+
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.se5 import hub as hub_module
+from custom_components.se5.client import Backoff, StreamState
+from custom_components.se5.compat import device_by_identifier
+from custom_components.se5.const import (
+    CONF_DEVICES,
+    CONF_DIALECT,
+    CONF_EVENT_PORT,
+    CONF_FACE_IMAGE,
+    CONF_REGISTERED_IMAGE,
+    CONF_REST_PORT,
+    CONF_SCENE_IMAGE,
+    DOMAIN,
+)
+from se5sim import Simulator
+from tests.helpers import wait_for
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/se5."""
+
+
+@pytest.fixture(autouse=True)
+def fast_stream(monkeypatch: pytest.MonkeyPatch) -> Generator[None]:
+    """Short heartbeat and backoff, so that drops and reboots play out in a second."""
+    monkeypatch.setattr(hub_module, "HEARTBEAT", 1.0)
+    monkeypatch.setattr(hub_module, "BACKOFF", Backoff(initial=0.05, maximum=0.2, stable_after=0.5))
+    return
+
+
+@pytest.fixture(params=["v5"])
+def dialect(request: pytest.FixtureRequest) -> str:
+    """Firmware dialect of the simulator; tests parametrize it to cover both."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def sim(socket_enabled: None, dialect: str) -> AsyncIterator[Simulator]:
+    """A running simulator with three devices."""
+    simulator = Simulator(host="127.0.0.1", dialect=dialect, devices=3, seed=11)
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+def entry_for(sim: Simulator, **options: Any) -> MockConfigEntry:
+    """A config entry for the simulator; all devices and all images unless told."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="SE5 127.0.0.1",
+        unique_id="127.0.0.1",
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_REST_PORT: sim.rest_port,
+            CONF_EVENT_PORT: sim.ws_port,
+            CONF_DIALECT: sim.dialect,
+        },
+        options={
+            CONF_DEVICES: [device.id for device in sim.devices],
+            CONF_FACE_IMAGE: True,
+            CONF_SCENE_IMAGE: True,
+            CONF_REGISTERED_IMAGE: False,
+            **options,
+        },
+    )
+
+
+async def setup_entry(
+    hass: HomeAssistant, entry: MockConfigEntry, *, enable_counter: bool = True
+) -> None:
+    """Set the entry up and wait until its stream is connected.
+
+    The recognition counter, disabled by default, is enabled unless told, so that tests can
+    read it.
+    """
+    entry.add_to_hass(hass)
+    if enable_counter:
+        er.async_get(hass).async_get_or_create(
+            "sensor", DOMAIN, f"{entry.entry_id}_recognitions", config_entry=entry
+        )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await wait_for(
+        lambda: entry.runtime_data.stream.state is StreamState.CONNECTED, what="stream connected"
+    )
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, sim: Simulator) -> MockConfigEntry:
+    """A loaded entry following all the simulator's devices."""
+    config_entry = entry_for(sim)
+    await setup_entry(hass, config_entry)
+    return config_entry
+
+
+def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
+    """The entity id registered for a unique id."""
+    found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert found is not None, f"no {platform} entity with unique id {unique_id}"
+    return found
+
+
+def ha_device(
+    hass: HomeAssistant, entry: MockConfigEntry, identifier: str
+) -> dr.DeviceEntry | None:
+    """The entry's device with an se5 identifier (a box device id, or the entry id for the box)."""
+    return device_by_identifier(dr.async_get(hass), (DOMAIN, identifier), entry.entry_id)

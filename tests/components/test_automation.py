@@ -1,0 +1,126 @@
+"""Device triggers and logbook entries built on `se5_event`."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from homeassistant.components import automation
+from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import translation
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_get_device_automations,
+)
+
+from custom_components.se5 import logbook as se5_logbook
+from custom_components.se5.const import DOMAIN, EVENT_SE5
+from custom_components.se5.device_trigger import TRIGGER_TYPES
+from se5sim import Simulator
+from tests.components.conftest import ha_device
+from tests.helpers import wait_for
+
+
+async def test_triggers_listed_for_cameras_only(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    camera = ha_device(hass, entry, sim.devices[0].id)
+    box = ha_device(hass, entry, entry.entry_id)
+    assert camera is not None
+    assert box is not None
+    triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, camera.id)
+    ours = sorted(t["type"] for t in triggers if t["domain"] == DOMAIN)
+    assert ours == sorted(TRIGGER_TYPES)
+    assert all(t["device_id"] == camera.id for t in triggers if t["domain"] == DOMAIN)
+    box_triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, box.id)
+    assert [t for t in box_triggers if t["domain"] == DOMAIN] == []
+
+
+async def test_vip_trigger_fires_for_vips_at_that_camera(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    service_calls: list[ServiceCall],
+) -> None:
+    front, back = sim.devices[0], sim.devices[1]
+    camera = ha_device(hass, entry, front.id)
+    assert camera is not None
+
+    def rule(trigger_type: str) -> dict[str, object]:
+        return {
+            "triggers": [
+                {
+                    "platform": "device",
+                    "domain": DOMAIN,
+                    "device_id": camera.id,
+                    "type": trigger_type,
+                }
+            ],
+            "actions": [
+                {
+                    "action": "test.automation",
+                    "data": {
+                        "trigger": trigger_type,
+                        "name": "{{ trigger.event.data.identity_name }}",
+                    },
+                }
+            ],
+        }
+
+    assert await async_setup_component(
+        hass, automation.DOMAIN, {automation.DOMAIN: [rule("vip"), rule("recognized")]}
+    )
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    await sim.fire(back.id, identity_id=vip.identity_id)  # another camera
+    await sim.fire(front.id, person_type="employee")
+    await sim.fire(front.id, identity_id=vip.identity_id)
+    await wait_for(lambda: entry.runtime_data.recognitions == 3, what="three recognitions")
+    await hass.async_block_till_done()
+    calls = [call.data for call in service_calls if call.domain == "test"]
+    assert sorted(call["trigger"] for call in calls) == ["recognized", "recognized", "vip"]
+    assert next(call for call in calls if call["trigger"] == "vip")["name"] == vip.name
+
+
+@pytest.mark.parametrize(
+    ("language", "person_type", "name", "expected"),
+    [
+        ("en", "vip", "小明", "recognized 小明 (VIP)"),
+        ("en", "stranger", "stranger", "recognized Stranger (Stranger)"),
+        ("zh-Hans", "blacklist", "Carlos", "识别到 Carlos（黑名单）"),  # noqa: RUF001
+    ],
+)
+async def test_logbook_describes_recognitions(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    language: str,
+    person_type: str,
+    name: str,
+    expected: str,
+) -> None:
+    hass.config.language = language
+    await translation.async_get_translations(hass, language, "entity", {DOMAIN})
+    described: dict[str, object] = {}
+
+    def describe_event(domain: str, event_type: str, describer: object) -> None:
+        described.update(domain=domain, event_type=event_type, describer=describer)
+
+    se5_logbook.async_describe_events(hass, describe_event)
+    assert described["domain"] == DOMAIN
+    assert described["event_type"] == EVENT_SE5
+    camera = ha_device(hass, entry, sim.devices[0].id)
+    assert camera is not None
+    data = {"device_id": camera.id, "person_type": person_type, "identity_name": name}
+    describer = described["describer"]
+    assert callable(describer)
+    entry_text = describer(SimpleNamespace(data=data))
+    assert entry_text == {"name": sim.devices[0].name, "message": expected}
+    # Without a device, the name from the event is used.
+    fallback = describer(
+        SimpleNamespace(data={"device_name": "Gate 9", "person_type": "vip", "identity_name": "A"})
+    )
+    assert fallback["name"] == "Gate 9"

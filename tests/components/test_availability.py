@@ -1,0 +1,61 @@
+"""Reboots and drops of the box: connectivity, availability, recovery."""
+
+from __future__ import annotations
+
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.se5.const import EVENT_SE5
+from se5sim import Simulator
+from tests.components.conftest import entity_id
+from tests.helpers import wait_for
+
+
+async def test_reboot_unavailable_then_back(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    device = sim.devices[0]
+    connectivity = entity_id(hass, "binary_sensor", f"{entry.entry_id}_event_stream")
+    per_device = [
+        entity_id(hass, "sensor", f"{device.id}_last_person"),
+        entity_id(hass, "sensor", f"{device.id}_last_recognition"),
+        entity_id(hass, "camera", f"{device.id}_last_face"),
+        entity_id(hass, "event", f"{device.id}_recognition"),
+    ]
+
+    def state(eid: str) -> str:
+        found = hass.states.get(eid)
+        assert found is not None
+        return found.state
+
+    assert state(connectivity) == STATE_ON
+    assert all(state(eid) != STATE_UNAVAILABLE for eid in per_device)
+
+    await sim.go_down()
+    await wait_for(lambda: state(connectivity) == STATE_OFF, what="connectivity off")
+    assert all(state(eid) == STATE_UNAVAILABLE for eid in per_device)
+    counter = entity_id(hass, "sensor", f"{entry.entry_id}_recognitions")
+    assert state(counter) == "0"  # the box's own diagnostics stay available
+
+    await sim.come_back(init_seconds=0.3)
+    await wait_for(lambda: state(connectivity) == STATE_ON, what="connectivity on")
+    assert all(state(eid) != STATE_UNAVAILABLE for eid in per_device)
+
+    events = async_capture_events(hass, EVENT_SE5)
+    sent = await sim.fire(device.id, person_type="blacklist")
+    await wait_for(lambda: events, what="event after recovery")
+    assert events[0].data["event_id"] == sent.event_id
+    assert events[0].data["person_type"] == "blacklist"
+    await hass.async_block_till_done()
+
+
+async def test_drop_reconnects_without_reload(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    hub = entry.runtime_data
+    await sim.drop_connections()
+    await sim.wait_for_subscription(count=2)
+    await wait_for(lambda: hub.connected, what="reconnected")
+    assert entry.runtime_data is hub
+    await hass.async_block_till_done()

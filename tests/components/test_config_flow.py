@@ -1,0 +1,213 @@
+"""The config and options flows, against the simulator and against what is not a box."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.se5.config_flow import normalize_host
+from custom_components.se5.const import (
+    CONF_DEVICES,
+    CONF_DIALECT,
+    CONF_EVENT_PORT,
+    CONF_FACE_IMAGE,
+    CONF_REGISTERED_IMAGE,
+    CONF_REST_PORT,
+    CONF_SCENE_IMAGE,
+    DOMAIN,
+)
+from se5sim import Simulator
+from tests.components.conftest import entry_for, setup_entry
+from tests.helpers import wait_for
+
+
+async def _start_user_flow(hass: HomeAssistant, sim: Simulator, host: str = "127.0.0.1") -> dict:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: host, CONF_REST_PORT: sim.rest_port, CONF_EVENT_PORT: sim.ws_port},
+    )
+
+
+@pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
+async def test_happy_path(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
+) -> None:
+    result = await _start_user_flow(hass, sim, host=" http://127.0.0.1:5555/ ")
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "devices"
+    assert result["description_placeholders"]["count"] == "3"
+    schema_keys = {str(key) for key in result["data_schema"].schema}
+    assert (CONF_SCENE_IMAGE in schema_keys) is (dialect == "v5")
+    defaults = {str(key): key.default() for key in result["data_schema"].schema if key.default}
+    assert defaults[CONF_DEVICES] == [d.id for d in sim.devices]  # all by default
+    assert defaults[CONF_FACE_IMAGE] is True
+    assert defaults[CONF_REGISTERED_IMAGE] is False
+
+    picked = [sim.devices[0].id, sim.devices[2].id]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_DEVICES: picked, CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: True},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "SE5 127.0.0.1"
+    assert result["data"] == {
+        CONF_HOST: "127.0.0.1",
+        CONF_REST_PORT: sim.rest_port,
+        CONF_EVENT_PORT: sim.ws_port,
+        CONF_DIALECT: dialect,
+    }
+    assert result["options"] == {
+        CONF_DEVICES: picked,
+        CONF_FACE_IMAGE: True,
+        CONF_SCENE_IMAGE: False,
+        CONF_REGISTERED_IMAGE: True,
+    }
+    entry = result["result"]
+    assert entry.unique_id == "127.0.0.1"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    record = await sim.wait_for_subscription()
+    ids_key = "event_list" if dialect == "v5" else "media_device_ids"
+    assert record.payload[ids_key] == picked
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_cannot_connect(socket_enabled: None, hass: HomeAssistant, sim: Simulator) -> None:
+    await sim.go_down()
+    result = await _start_user_flow(hass, sim)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    await sim.come_back()
+    # The form keeps what was typed, and works once the box is back.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_REST_PORT: sim.rest_port, CONF_EVENT_PORT: sim.ws_port},
+    )
+    assert result["step_id"] == "devices"
+
+
+@pytest.mark.parametrize(("mode", "error"), [("init", "box_starting"), ("http500", "box_error")])
+async def test_box_errors(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, mode: str, error: str
+) -> None:
+    sim.fail_rest(mode)
+    result = await _start_user_flow(hass, sim)
+    assert result["errors"] == {"base": error}
+    sim.clear_rest_failure()
+
+
+@pytest.fixture
+async def not_a_box(socket_enabled: None) -> AsyncIterator[int]:
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(text="<html>router</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield int(runner.addresses[0][1])
+    await runner.cleanup()
+
+
+async def test_not_se5(socket_enabled: None, hass: HomeAssistant, not_a_box: int) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_REST_PORT: not_a_box, CONF_EVENT_PORT: 5679},
+    )
+    assert result["errors"] == {"base": "not_se5"}
+
+
+@pytest.mark.parametrize("host", ["", "   ", "http://", "bad host", "1.2.3.4:notaport"])
+async def test_invalid_host(hass: HomeAssistant, host: str) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: host, CONF_REST_PORT: 5555, CONF_EVENT_PORT: 5679}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: "invalid_host"}
+
+
+def test_normalize_host() -> None:
+    assert normalize_host("192.168.1.180") == "192.168.1.180"
+    assert normalize_host("http://192.168.1.180:5555/x") == "192.168.1.180"
+    assert normalize_host("SE5.local") == "se5.local"
+    assert normalize_host("fe80::1") == "fe80::1"
+    assert normalize_host("[2001:db8::1]") == "2001:db8::1"
+    assert normalize_host("http://[2001:db8::1]:5555") == "2001:db8::1"
+    assert normalize_host("") is None
+
+
+async def test_already_configured(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    MockConfigEntry(domain=DOMAIN, unique_id="127.0.0.1", data={}).add_to_hass(hass)
+    result = await _start_user_flow(hass, sim)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_options_change_resubscribes_on_the_same_socket(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim, devices=[sim.devices[0].id])
+    await setup_entry(hass, entry)
+    await sim.wait_for_subscription()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_DEVICES: [sim.devices[1].id, sim.devices[2].id],
+            CONF_FACE_IMAGE: False,
+            CONF_SCENE_IMAGE: False,
+            CONF_REGISTERED_IMAGE: True,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    record = await sim.wait_for_subscription(count=2)
+    assert record.payload == {
+        "need_face": False,
+        "need_register": True,
+        "event_list": [sim.devices[1].id, sim.devices[2].id],
+    }
+    assert record.connection_id == sim.subscriptions[0].connection_id
+    assert sim.connections_total == 1
+    assert entry.state is ConfigEntryState.LOADED
+    # New devices got entities and the unfollowed one is gone from the registry.
+    hub = entry.runtime_data
+    await hass.async_block_till_done()
+    assert hub.ha_device_id(sim.devices[0].id) is None
+    assert hub.ha_device_id(sim.devices[2].id) is not None
+    sent = await sim.fire(sim.devices[2].id)
+    await wait_for(lambda: sim.devices[2].id in hub.last, what="event from new device")
+    assert hub.last[sim.devices[2].id].event_id == sent.event_id
+
+
+async def test_options_flow_when_not_loaded(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    await sim.go_down()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "cannot_connect"
+    await asyncio.sleep(0)

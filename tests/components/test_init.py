@@ -1,0 +1,153 @@
+"""Setting up, retrying, unloading and reloading an entry; devices in the registry."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.se5 import async_remove_config_entry_device
+from custom_components.se5.client import StreamState
+from custom_components.se5.const import CONF_DIALECT, DOMAIN
+from se5sim import Simulator
+from tests.components.conftest import entry_for, ha_device, setup_entry
+from tests.helpers import wait_for
+
+
+async def test_devices_in_the_registry(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    box = ha_device(hass, entry, entry.entry_id)
+    assert box is not None
+    assert box.manufacturer == "Sophgo"
+    assert box.name == "SE5 127.0.0.1"
+    assert box.configuration_url == "http://127.0.0.1:8888"
+    for device in sim.devices:
+        camera = ha_device(hass, entry, device.id)
+        assert camera is not None
+        assert camera.name == device.name
+        assert camera.via_device_id == box.id
+        assert camera.model
+        assert camera.configuration_url == "http://127.0.0.1:8888"
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    # Per camera: event, 4 sensors, 2 cameras; per box: connectivity and counter.
+    assert len(entities) == 3 * 7 + 2
+    assert all(e.has_entity_name for e in entities)
+    assert all(e.translation_key for e in entities)
+    disabled = {e.unique_id for e in entities if e.disabled_by is not None}
+    assert disabled == {f"{d.id}_last_scene" for d in sim.devices}
+
+
+async def test_counter_disabled_by_default(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, enable_counter=False)
+    counter = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{entry.entry_id}_recognitions"
+    )
+    assert counter is not None
+    registry_entry = er.async_get(hass).async_get(counter)
+    assert registry_entry is not None
+    assert registry_entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(counter) is None
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(("mode", "key"), [("init", "box_starting"), ("http500", "cannot_connect")])
+async def test_box_not_ready_is_retried(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, mode: str, key: str
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    sim.fail_rest(mode, count=1)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason is not None
+    sim.clear_rest_failure()
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_unreachable_box_is_retried(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    await sim.go_down()
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_reload_twenty_times_leaves_nothing(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry)
+    tasks_before = len(asyncio.all_tasks())
+    for round_ in range(2, 22):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        await sim.wait_for_subscription(count=round_)
+        await wait_for(lambda: entry.runtime_data.connected, what="connected")
+    assert entry.state is ConfigEntryState.LOADED
+    await wait_for(lambda: sim.active_connections == 1, what="one connection on the box")
+    assert len(asyncio.all_tasks()) <= tasks_before
+    hub = entry.runtime_data
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hub.stream.state is StreamState.STOPPED
+    await wait_for(lambda: sim.active_connections == 0, what="no connection on the box")
+    # verify_cleanup (autouse) fails the test on any lingering task or timer.
+
+
+async def test_remove_device(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    box = ha_device(hass, entry, entry.entry_id)
+    camera = ha_device(hass, entry, sim.devices[0].id)
+    assert box is not None
+    assert camera is not None
+    assert not await async_remove_config_entry_device(hass, entry, box)
+    assert not await async_remove_config_entry_device(hass, entry, camera)
+    stale = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "gone-device")}
+    )
+    assert await async_remove_config_entry_device(hass, entry, stale)
+
+
+async def test_stream_down_and_back_logs_once(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="custom_components.se5")
+    await sim.go_down()
+    await wait_for(lambda: not entry.runtime_data.connected, what="down")
+    await asyncio.sleep(0.5)  # several failed reconnection attempts
+    await sim.come_back()
+    await wait_for(lambda: entry.runtime_data.connected, what="back")
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
+    assert len([m for m in messages if "is down" in m]) == 1
+    assert len([m for m in messages if "is back" in m]) == 1
+    await hass.async_block_till_done()
+
+
+async def test_dialect_change_is_stored(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_DIALECT: "v6"})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.data[CONF_DIALECT] == "v5"

@@ -1,0 +1,162 @@
+"""A recognition on the box reaches Home Assistant: bus event, event entity, sensors, cameras."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import json
+
+from homeassistant.components.camera import async_get_image
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.se5.client import PersonType, Recognition
+from custom_components.se5.const import EVENT_SE5
+from se5sim import Simulator
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry
+from tests.helpers import wait_for
+
+
+@pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
+async def test_one_recognition_everywhere(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry)
+    events = async_capture_events(hass, EVENT_SE5)
+    device = sim.devices[0]
+    vip = next(p for p in sim.people if p.person_type == "vip")
+
+    sent = await sim.fire(device.id, identity_id=vip.identity_id)
+    await wait_for(lambda: events, what="se5_event")
+    await hass.async_block_till_done()
+
+    assert len(events) == 1
+    data = events[0].data
+    camera_device = ha_device(hass, entry, device.id)
+    assert camera_device is not None
+    expected_score = sent.score / 100 if sent.score > 1 else sent.score
+    assert data["device_id"] == camera_device.id
+    assert data["box_device_id"] == device.id
+    assert data["device_name"] == device.name
+    assert data["identity_id"] == vip.identity_id
+    assert data["identity_name"] == vip.name
+    assert data["person_type"] == "vip"
+    assert data["score"] == pytest.approx(expected_score, abs=1e-4)
+    assert data["raw_score"] == pytest.approx(sent.score)
+    assert data["host"] == "127.0.0.1"
+    assert data["timestamp"].startswith("20")
+    assert data["event_id"] == sent.event_id
+    if dialect == "v5":
+        assert data["group"] == sent.group_name
+        assert data["identity_info"]["user_id"] == sent.identity_info["user_id"]
+    # Small and without images.
+    encoded = json.dumps(data, ensure_ascii=False)
+    assert len(encoded.encode()) < 2048
+    assert "/9j/" not in encoded
+    assert "base64" not in encoded
+
+    prefix = device.id
+    event_state = hass.states.get(entity_id(hass, "event", f"{prefix}_recognition"))
+    assert event_state is not None
+    assert event_state.attributes["event_type"] == "vip"
+    assert event_state.attributes["identity_name"] == vip.name
+    assert event_state.attributes["identity_id"] == vip.identity_id
+    assert event_state.attributes["score"] == pytest.approx(expected_score, abs=1e-4)
+    assert event_state.attributes["event_types"] == [
+        "employee",
+        "visitor",
+        "blacklist",
+        "stranger",
+        "vip",
+    ]
+
+    def state(key: str) -> str:
+        found = hass.states.get(entity_id(hass, "sensor", f"{prefix}_{key}"))
+        assert found is not None
+        return found.state
+
+    assert state("last_person") == vip.name
+    assert state("last_person_type") == "vip"
+    assert float(state("last_score")) == pytest.approx(expected_score * 100, abs=0.01)
+    assert state("last_recognition").startswith("20")
+    counter = hass.states.get(entity_id(hass, "sensor", f"{entry.entry_id}_recognitions"))
+    assert counter is not None
+    assert counter.state == "1"
+
+    face = await async_get_image(hass, entity_id(hass, "camera", f"{prefix}_last_face"))
+    assert face.content == sent.face_jpeg
+    assert face.content_type == "image/jpeg"
+
+    for attributes in (s.attributes for s in hass.states.async_all()):
+        assert "/9j/" not in json.dumps(attributes, default=str)
+
+
+async def test_stranger_and_other_devices(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    events = async_capture_events(hass, EVENT_SE5)
+    first, second = sim.devices[0], sim.devices[1]
+    await sim.fire(first.id, person_type="stranger")
+    await wait_for(lambda: len(events) == 1, what="first event")
+    await hass.async_block_till_done()
+
+    person = hass.states.get(entity_id(hass, "sensor", f"{first.id}_last_person"))
+    assert person is not None
+    assert person.state == "stranger"
+    other = hass.states.get(entity_id(hass, "sensor", f"{second.id}_last_person"))
+    assert other is not None
+    assert other.state == STATE_UNKNOWN
+    assert events[0].data["person_type"] == "stranger"
+
+
+async def test_face_falls_back_to_scene_and_scene_camera(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim, face_image=False, scene_image=True)
+    await setup_entry(hass, entry)
+    device = sim.devices[2]
+    sent = await sim.fire(device.id)
+    await wait_for(lambda: device.id in entry.runtime_data.last, what="recognition")
+    face = await async_get_image(hass, entity_id(hass, "camera", f"{device.id}_last_face"))
+    assert face.content == sent.scene_jpeg
+    scene_camera = entity_id(hass, "camera", f"{device.id}_last_scene")
+    # Disabled by default: no state until the user enables it.
+    assert hass.states.get(scene_camera) is None
+
+
+async def test_no_image_before_first_recognition(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    from homeassistant.exceptions import HomeAssistantError
+
+    with pytest.raises(HomeAssistantError):
+        await async_get_image(hass, entity_id(hass, "camera", f"{sim.devices[0].id}_last_face"))
+
+
+async def test_unfollowed_device_is_ignored(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim, devices=[sim.devices[0].id])
+    await setup_entry(hass, entry)
+    events = async_capture_events(hass, EVENT_SE5)
+    hub = entry.runtime_data
+    assert [d.id for d in hub.followed] == [sim.devices[0].id]
+    assert ha_device(hass, entry, sim.devices[1].id) is None
+    # The box does not send it (the subscription filters), but if it did:
+    stray = Recognition(
+        device_id=sim.devices[1].id,
+        identity_id="1",
+        identity_name="x",
+        person_type=PersonType.VISITOR,
+        score=0.9,
+        raw_score=0.9,
+        timestamp=datetime.now(UTC),
+        timestamp_ms=0,
+    )
+    hub._async_handle(stray)
+    await hass.async_block_till_done()
+    assert events == []
+    assert hub.recognitions == 1
+    assert sim.devices[1].id not in hub.last
