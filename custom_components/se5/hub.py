@@ -97,6 +97,7 @@ class Se5Hub:
         self.last: dict[str, Recognition] = {}
         self.recognitions = 0
         self._followed: set[str] = set()
+        self._missing: set[str] = set()
         self._ha_device_ids: dict[str, str] = {}
         self._listeners: dict[str | None, list[Callable[[], None]]] = {}
         self._entity_adders: list[Callable[[list[Device]], None]] = []
@@ -258,8 +259,17 @@ class Se5Hub:
             self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
             return
         known = set(self.devices)
-        self.devices = {device.id: device for device in devices}
-        if new := len(self.devices.keys() - known):
+        listed = {device.id: device for device in devices}
+        # A device missing from one listing may be a hiccup of the box: it stays until it is
+        # missing from the next listing too, so that a glitch does not delete its entities.
+        kept = {
+            device_id: device
+            for device_id, device in self.devices.items()
+            if device_id not in listed and device_id not in self._missing
+        }
+        self._missing = set(kept)
+        self.devices = {**listed, **kept}
+        if new := len(listed.keys() - known):
             _LOGGER.info(
                 "SE5 box %s lists %d new device(s); pick them in the integration's options",
                 self.host,

@@ -48,14 +48,44 @@ async def test_removed_camera_leaves_the_registry(
     device = ha_device(hass, entry, gone.id)
     assert device is not None
     sim.remove_device(gone.id)
-    # A reconnection also refreshes the list.
+
+    # A reconnection refreshes the list; one missing listing may be a glitch of the box.
     await sim.drop_connections()
-    await wait_for(lambda: gone.id not in hub.devices, what="refresh after reconnect")
+    await sim.wait_for_subscription(count=2)
+    await wait_for(lambda: gone.id in hub._missing, what="refresh after reconnect")
+    await hass.async_block_till_done()
+    assert ha_device(hass, entry, gone.id) is not None
+
+    # Missing again at the next periodic refresh: it goes, with its entities.
+    async_fire_time_changed(hass, dt_util.utcnow() + REFRESH_INTERVAL)
+    await hass.async_block_till_done()
+    await wait_for(lambda: gone.id not in hub.devices, what="second refresh")
     await hass.async_block_till_done()
     assert ha_device(hass, entry, gone.id) is None
     assert er.async_entries_for_device(er.async_get(hass), device.id) == []
     record = await sim.wait_for_subscription(count=3)
     assert gone.id not in record.payload["event_list"]
+    assert sim.connections_total == 2  # resubscribed on the open socket
+
+
+async def test_only_consecutive_missing_listings_remove(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    hub = entry.runtime_data
+    flaky = sim.devices[0]
+    sim.remove_device(flaky.id)
+    await hub.async_refresh_devices()
+    assert flaky.id in hub.devices
+    # The box lists it again (same id): the earlier miss is forgotten.
+    sim._state.devices[flaky.id] = flaky
+    await hub.async_refresh_devices()
+    sim.remove_device(flaky.id)
+    await hub.async_refresh_devices()
+    assert flaky.id in hub.devices
+    assert ha_device(hass, entry, flaky.id) is not None
+    await hub.async_refresh_devices()
+    assert flaky.id not in hub.devices
+    assert ha_device(hass, entry, flaky.id) is None
 
 
 async def test_refresh_failure_keeps_the_list(
