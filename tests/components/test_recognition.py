@@ -7,12 +7,17 @@ import json
 
 from homeassistant.components.camera import async_get_image
 from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.se5.client import PersonType, Recognition
-from custom_components.se5.const import EVENT_SE5
+from custom_components.se5.const import DOMAIN, EVENT_SE5
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry
 from tests.helpers import wait_for
@@ -160,3 +165,52 @@ async def test_unfollowed_device_is_ignored(
     assert events == []
     assert hub.recognitions == 1
     assert sim.devices[1].id not in hub.last
+
+
+async def test_last_values_restored_after_restart(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    device = sim.devices[0]
+    registry = er.async_get(hass)
+    person = registry.async_get_or_create(
+        "sensor", DOMAIN, f"{device.id}_last_person", suggested_object_id="gate_last_person"
+    ).entity_id
+    seen = registry.async_get_or_create(
+        "sensor", DOMAIN, f"{device.id}_last_recognition", suggested_object_id="gate_seen"
+    ).entity_id
+    when = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
+    mock_restore_cache_with_extra_data(
+        hass,
+        (
+            (
+                State(person, "小明"),
+                {"native_value": "小明", "native_unit_of_measurement": None},
+            ),
+            (
+                State(seen, when.isoformat()),
+                {
+                    "native_value": {
+                        "__type": "<class 'datetime.datetime'>",
+                        "isoformat": when.isoformat(),
+                    },
+                    "native_unit_of_measurement": None,
+                },
+            ),
+        ),
+    )
+    await setup_entry(hass, entry)
+    person_state = hass.states.get(person)
+    seen_state = hass.states.get(seen)
+    assert person_state is not None
+    assert person_state.state == "小明"
+    assert seen_state is not None
+    assert seen_state.state == when.isoformat()
+    # A new recognition replaces the restored values.
+    sent = await sim.fire(device.id, person_type="stranger")
+    await wait_for(lambda: device.id in entry.runtime_data.last, what="recognition")
+    await hass.async_block_till_done()
+    person_state = hass.states.get(person)
+    assert person_state is not None
+    assert person_state.state == "stranger"
+    assert sent.person_type == "stranger"
