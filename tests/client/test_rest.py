@@ -130,13 +130,16 @@ async def test_timeout(
     socket_enabled: None,
     fake_server: Callable[[Handler], Awaitable[int]],
 ) -> None:
+    release = asyncio.Event()
+
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(5)
+        await release.wait()
         return web.json_response({})
 
     port = await fake_server(slow)
     with pytest.raises(Se5ConnectionError, match=r"no answer within 0\.2 s"):
         await Se5Client(session, "127.0.0.1", port, timeout=0.2).list_devices()
+    release.set()
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 import logging
 
 import aiohttp
@@ -181,7 +182,9 @@ async def test_finds_half_open_connection_by_heartbeat(
     sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
 ) -> None:
     heartbeat = 0.4
+    errors: list[str | None] = []
     stream = make_stream(session, sim, dialect, heartbeat=heartbeat)
+    stream._on_state = lambda state: errors.append(stream.last_error)
     async with Runner(stream) as runner:
         await sim.wait_for_subscription()
         await runner.connected()
@@ -192,6 +195,7 @@ async def test_finds_half_open_connection_by_heartbeat(
         assert stream.stats.connections == 2
         sent = await sim.fire(sim.devices[0].id)
         assert (await runner.next()).event_id == sent.event_id
+    assert "no answer to a ping within 0.2 s (half-open)" in errors
 
 
 @pytest.mark.parametrize(
@@ -271,31 +275,65 @@ async def test_connection_refused_then_box_appears(
     assert states[0] is StreamState.CONNECTING
 
 
-async def test_connect_timeout(session: aiohttp.ClientSession, socket_enabled: None) -> None:
-    """A listener that never completes the handshake counts as a failed attempt."""
+@pytest.fixture
+async def silent_listener(socket_enabled: None) -> AsyncIterator[int]:
+    """A TCP listener that accepts and reads but never completes a WebSocket handshake."""
+    release = asyncio.Event()
+    writers: list[asyncio.StreamWriter] = []
 
     async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
         await reader.read(65536)
-        await asyncio.sleep(30)
+        await release.wait()
+        writer.close()
 
     server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+    yield int(server.sockets[0].getsockname()[1])
+    release.set()
+    for writer in writers:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+async def test_connect_timeout(session: aiohttp.ClientSession, silent_listener: int) -> None:
+    """A listener that never completes the handshake counts as a failed attempt."""
     stream = EventStream(
         session,
         "127.0.0.1",
-        port,
+        silent_listener,
         dialect=Dialect.V5,
         subscription=Subscription(),
         connect_timeout=0.2,
         backoff=FAST_BACKOFF,
     )
-    try:
-        async with Runner(stream):
-            await wait_for(lambda: stream.state is StreamState.RECONNECTING, what="reconnecting")
-            assert stream.last_error == "no connection within 0.2 s"
-    finally:
-        server.close()
-        await server.wait_closed()
+    states: list[StreamState] = []
+    stream._on_state = states.append
+    async with Runner(stream):
+        await wait_for(lambda: stream.state is StreamState.RECONNECTING, what="reconnecting")
+        assert stream.last_error == "no connection within 0.2 s"
+        await wait_for(lambda: stream.stats.connections == 0 and len(states) >= 2, what="retry")
+    # CONNECTING once, then RECONNECTING for every retry: no flapping between the two.
+    assert states[0] is StreamState.CONNECTING
+    assert StreamState.CONNECTING not in states[1:]
+
+
+async def test_stop_while_connecting(session: aiohttp.ClientSession, silent_listener: int) -> None:
+    stream = EventStream(
+        session,
+        "127.0.0.1",
+        silent_listener,
+        dialect=Dialect.V5,
+        subscription=Subscription(),
+        connect_timeout=30,
+    )
+    runner = Runner(stream)
+    await runner.__aenter__()
+    await wait_for(lambda: stream.state is StreamState.CONNECTING, what="connecting")
+    await stream.stop()
+    await runner.__aexit__()
+    assert stream.state is StreamState.STOPPED
+    assert stream.stats.connections == 0
 
 
 async def test_stop_leaves_no_task_and_iterates_once(

@@ -95,6 +95,7 @@ class EventStream:
         self._connect_timeout = connect_timeout
         self._on_state = on_state
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._connecting: asyncio.Timeout | None = None
         self._stop_event = asyncio.Event()
         self._iterating = False
         self._logged_faults: set[str] = set()
@@ -133,6 +134,9 @@ class EventStream:
     async def stop(self) -> None:
         """End the iteration and close the socket."""
         self._stop_event.set()
+        if (connecting := self._connecting) is not None:
+            # Cut a pending connection attempt short (it ends as a timeout).
+            connecting.reschedule(asyncio.get_running_loop().time())
         if (ws := self._ws) is not None:
             await ws.close()
 
@@ -149,20 +153,16 @@ class EventStream:
         try:
             while not self._stop_event.is_set():
                 self._set_state(
-                    StreamState.CONNECTING
-                    if self.stats.connections == 0
-                    else StreamState.RECONNECTING
+                    StreamState.RECONNECTING
+                    if self.stats.connections or attempt
+                    else StreamState.CONNECTING
                 )
                 connected_at: float | None = None
                 try:
-                    async with asyncio.timeout(self._connect_timeout):
-                        ws = await self._session.ws_connect(
-                            self._url,
-                            autoping=False,
-                            max_msg_size=self._max_frame_bytes,
-                            timeout=_WS_TIMEOUT,
-                        )
+                    ws = await self._open()
                 except (aiohttp.ClientError, OSError, TimeoutError) as err:
+                    if self._stop_event.is_set():  # stop() cut the attempt short
+                        break
                     self.last_error = (
                         f"no connection within {self._connect_timeout:g} s"
                         if isinstance(err, TimeoutError)
@@ -170,6 +170,9 @@ class EventStream:
                     )
                     _LOGGER.debug("%s: cannot connect: %s", self._url, self.last_error)
                 else:
+                    if self._stop_event.is_set():  # stop() came as the socket opened
+                        await ws.close()
+                        break
                     self._ws = ws
                     try:
                         await ws.send_str(self._subscription.to_wire(self._dialect))
@@ -199,6 +202,19 @@ class EventStream:
         finally:
             self._iterating = False
             self._set_state(StreamState.STOPPED)
+
+    async def _open(self) -> aiohttp.ClientWebSocketResponse:
+        """Open the socket within the connect timeout (which stop() can cut short)."""
+        try:
+            async with asyncio.timeout(self._connect_timeout) as self._connecting:
+                return await self._session.ws_connect(
+                    self._url,
+                    autoping=False,
+                    max_msg_size=self._max_frame_bytes,
+                    timeout=_WS_TIMEOUT,
+                )
+        finally:
+            self._connecting = None
 
     async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> AsyncIterator[Recognition]:
         """Yield the recognitions of one connection until it closes or goes silent.
