@@ -7,6 +7,7 @@ It is the only module that knows both Home Assistant and the box.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 import json
@@ -20,6 +21,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
+from yarl import URL
 
 from .client import (
     Backoff,
@@ -33,7 +35,7 @@ from .client import (
     StreamState,
     Subscription,
 )
-from .compat import via_device
+from .compat import device_by_identifier, via_device
 from .const import (
     ATTR_BOX_DEVICE_ID,
     ATTR_DEVICE_NAME,
@@ -68,6 +70,7 @@ _LOGGER = logging.getLogger(__name__)
 # Stream tuning; tests make these short.
 HEARTBEAT = 20.0
 BACKOFF = Backoff(initial=1.0, maximum=60.0)
+RESTART_DELAY = 10.0
 
 _MODEL_BY_KIND = {
     "rtsp": "RTSP camera",
@@ -98,6 +101,8 @@ class Se5Hub:
         self.recognitions = 0
         self._followed: set[str] = set()
         self._missing: set[str] = set()
+        self._refresh_lock = asyncio.Lock()
+        self._keep_unlisted_followed()
         self._ha_device_ids: dict[str, str] = {}
         self._listeners: dict[str | None, list[Callable[[], None]]] = {}
         self._entity_adders: list[Callable[[list[Device]], None]] = []
@@ -113,6 +118,22 @@ class Se5Hub:
             backoff=BACKOFF,
             on_state=self._async_stream_state,
         )
+
+    def _keep_unlisted_followed(self) -> None:
+        """Keep picked devices that this listing lacks, as registered, until refreshes agree.
+
+        A box that is starting may list fewer devices; deleting their entities at set-up would
+        lose the user's customisations.
+        """
+        registry = dr.async_get(self.hass)
+        for device_id in self.entry.options.get(CONF_DEVICES, []):
+            if device_id in self.devices:
+                continue
+            entry = device_by_identifier(registry, (DOMAIN, device_id), self.entry.entry_id)
+            if entry is None:
+                continue
+            self.devices[device_id] = Device(id=device_id, name=entry.name or device_id)
+            self._missing.add(device_id)
 
     # What is followed ------------------------------------------------------------------------
 
@@ -167,8 +188,19 @@ class Se5Hub:
         await self.stream.stop()
 
     async def _async_run_stream(self) -> None:
-        async for recognition in self.stream:
-            self._async_handle(recognition)
+        """Feed recognitions to Home Assistant; a failure never ends the subscription."""
+        while True:
+            try:
+                async for recognition in self.stream:
+                    try:
+                        self._async_handle(recognition)
+                    except Exception:
+                        _LOGGER.exception("Error handling a recognition from %s", self.host)
+            except Exception:
+                _LOGGER.exception("Event stream of SE5 box %s failed; restarting", self.host)
+                await asyncio.sleep(RESTART_DELAY)
+                continue
+            return
 
     # Devices -----------------------------------------------------------------------------------
 
@@ -180,9 +212,14 @@ class Se5Hub:
             name=self.entry.title,
             manufacturer=MANUFACTURER,
             model=MODEL,
-            sw_version=f"API {self.stream_dialect.value.upper()}",
-            configuration_url=f"http://{self.host}:{WEB_UI_PORT}",
+            sw_version=self.stream_dialect.value.upper(),  # firmware generation: V5 or V6
+            configuration_url=self.web_ui_url,
         )
+
+    @property
+    def web_ui_url(self) -> str:
+        """The box's own web interface."""
+        return str(URL.build(scheme="http", host=self.host, port=WEB_UI_PORT))
 
     @property
     def stream_dialect(self) -> Dialect:
@@ -195,7 +232,7 @@ class Se5Hub:
             identifiers={(DOMAIN, device.id)},
             name=device.name,
             model=_MODEL_BY_KIND.get(device.kind or "", device.kind),
-            configuration_url=f"http://{self.host}:{WEB_UI_PORT}",
+            configuration_url=self.web_ui_url,
         )
 
     def ha_device_id(self, device_id: str) -> str | None:
@@ -242,44 +279,48 @@ class Se5Hub:
         self._entity_adders.append(add)
         return lambda: self._entity_adders.remove(add)
 
-    async def async_refresh_devices(self) -> None:
-        """Read the device list again: new devices show in the options, gone ones go."""
-        try:
-            devices = await self.client.list_devices()
-        except Se5Error as err:
-            _LOGGER.debug("Cannot refresh the device list of %s: %s", self.host, err)
-            return
-        if self.client.dialect is not None and self.client.dialect.value != self.entry.data.get(
-            CONF_DIALECT
-        ):
-            _LOGGER.info("SE5 box %s now speaks API %s", self.host, self.client.dialect.value)
-            self.hass.config_entries.async_update_entry(
-                self.entry, data={**self.entry.data, CONF_DIALECT: self.client.dialect.value}
-            )
-            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
-            return
-        known = set(self.devices)
-        listed = {device.id: device for device in devices}
-        # A device missing from one listing may be a hiccup of the box: it stays until it is
-        # missing from the next listing too, so that a glitch does not delete its entities.
-        kept = {
-            device_id: device
-            for device_id, device in self.devices.items()
-            if device_id not in listed and device_id not in self._missing
-        }
-        self._missing = set(kept)
-        self.devices = {**listed, **kept}
-        if new := len(listed.keys() - known):
-            _LOGGER.info(
-                "SE5 box %s lists %d new device(s); pick them in the integration's options",
-                self.host,
-                new,
-            )
-        if self.async_sync_devices():
-            await self.stream.update_subscription(self.subscription)
+    async def async_refresh_devices(self, *, remove_missing: bool = False) -> None:
+        """Read the device list again: new devices show in the options, gone ones go.
+
+        A followed device that the box stops listing is removed (with its entities) only by a
+        periodic refresh (`remove_missing`) and only when the previous periodic refresh missed
+        it too, so that a box that is starting or glitching does not wipe devices.
+        """
+        async with self._refresh_lock:
+            try:
+                devices = await self.client.list_devices()
+            except Se5Error as err:
+                _LOGGER.debug("Cannot refresh the device list of %s: %s", self.host, err)
+                return
+            if self.client.dialect is not None and (
+                self.client.dialect.value != self.entry.data.get(CONF_DIALECT)
+            ):
+                _LOGGER.info("SE5 box %s now speaks API %s", self.host, self.client.dialect)
+                self.hass.config_entries.async_update_entry(
+                    self.entry, data={**self.entry.data, CONF_DIALECT: self.client.dialect.value}
+                )
+                self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+                return
+            listed = {device.id: device for device in devices}
+            unlisted = {k: v for k, v in self.devices.items() if k not in listed}
+            if remove_missing:
+                gone = unlisted.keys() & self._missing
+                self._missing = set(unlisted.keys() - gone)
+            else:
+                gone = set()
+                self._missing -= listed.keys()
+            if new := len(listed.keys() - self.devices.keys()):
+                _LOGGER.info(
+                    "SE5 box %s lists %d new device(s); pick them in the integration's options",
+                    self.host,
+                    new,
+                )
+            self.devices = listed | {k: v for k, v in unlisted.items() if k not in gone}
+            if self.async_sync_devices():
+                await self.stream.update_subscription(self.subscription)
 
     async def _async_refresh_tick(self, _now: datetime) -> None:
-        await self.async_refresh_devices()
+        await self.async_refresh_devices(remove_missing=True)
 
     async def async_apply_options(self) -> None:
         """Apply changed options at once: devices, entities and the subscription on the socket."""
@@ -371,41 +412,36 @@ class Se5Hub:
 
 
 def small_scalars(info: Any, budget: int = MAX_EVENT_INFO_BYTES) -> dict[str, Any]:
-    """Keep the short scalar fields of identity_info within `budget` bytes of JSON.
+    """The useful, short, scalar fields of identity_info, within `budget` bytes of JSON.
 
-    Fields one level down are kept too, flattened as `parent.key`.
+    Only known fields are kept (the person's user id and where they belong: building, floor,
+    room), so that addresses or whatever else a box stores never reach the event bus.
     """
+    if not isinstance(info, dict):
+        return {}
+    extra = info.get("ext_info")
+    fields = {"user_id": info.get("user_id")}
+    if isinstance(extra, dict):
+        fields.update({key: extra.get(key) for key in _EXT_INFO_FIELDS})
     kept: dict[str, Any] = {}
     used = 2  # the braces
-
-    def offer(key: str, value: Any) -> None:
-        nonlocal used
-        if not _small_scalar(value):
-            return
+    for key, value in fields.items():
+        if value is None or not _small_scalar(value):
+            continue
         size = len(json.dumps({key: value}, ensure_ascii=False).encode()) - 1
         if used + size <= budget:
             kept[key] = value
             used += size
-
-    for key, value in info.items() if isinstance(info, dict) else ():
-        if key in _REDUNDANT_INFO:
-            continue
-        if isinstance(value, dict):
-            for sub, sub_value in value.items():
-                offer(f"{key}.{sub}", sub_value)
-        else:
-            offer(str(key), value)
     return kept
 
 
-# Already in the event (name, type) or internal to the box (image and face record ids).
-_REDUNDANT_INFO = frozenset({"name", "type", "image_id", "face_ids"})
+_EXT_INFO_FIELDS = ("building_no", "floor", "room")
 
 
 def _small_scalar(value: Any) -> bool:
     if isinstance(value, str):
         return len(value) <= 64
-    return value is None or isinstance(value, bool | int | float)
+    return isinstance(value, bool | int | float)
 
 
 def _box_device_id(entry: dr.DeviceEntry) -> str | None:

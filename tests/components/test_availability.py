@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.se5.const import EVENT_SE5
@@ -12,8 +13,13 @@ from tests.components.conftest import entity_id
 from tests.helpers import wait_for
 
 
+@pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
 async def test_reboot_unavailable_then_back(
-    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    dialect: str,
 ) -> None:
     device = sim.devices[0]
     connectivity = entity_id(hass, "binary_sensor", f"{entry.entry_id}_event_stream")
@@ -59,3 +65,30 @@ async def test_drop_reconnects_without_reload(
     await wait_for(lambda: hub.connected, what="reconnected")
     assert entry.runtime_data is hub
     await hass.async_block_till_done()
+
+
+async def test_a_failing_handler_does_not_end_the_stream(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hub = entry.runtime_data
+    handle = hub._async_handle
+    calls: list[str] = []
+
+    def flaky(recognition: object) -> None:
+        calls.append("x")
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        handle(recognition)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hub, "_async_handle", flaky)
+    await sim.fire(sim.devices[0].id)
+    sent = await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: hub.recognitions == 1, what="second recognition handled")
+    assert hub.last[sim.devices[0].id].event_id == sent.event_id
+    assert "Error handling a recognition" in caplog.text
+    assert hub.connected

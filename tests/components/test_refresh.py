@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.se5.const import CONF_DEVICES, REFRESH_INTERVAL
+from custom_components.se5 import hub as hub_module
+from custom_components.se5.const import CONF_DEVICES
 from se5sim import Simulator
-from tests.components.conftest import ha_device
+from tests.components.conftest import entry_for, ha_device, setup_entry
 from tests.helpers import wait_for
 
 
+@pytest.fixture
+def fast_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The periodic refresh every 0.3 s instead of every 5 minutes (before set-up)."""
+    monkeypatch.setattr(hub_module, "REFRESH_INTERVAL", timedelta(seconds=0.3))
+
+
 async def test_new_camera_is_offered_after_refresh(
-    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+    socket_enabled: None,
+    fast_refresh: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
 ) -> None:
     hub = entry.runtime_data
     added = sim.add_device(name="Side door")
-    async_fire_time_changed(hass, dt_util.utcnow() + REFRESH_INTERVAL)
-    await hass.async_block_till_done()
-    await wait_for(lambda: added.id in hub.devices, what="refresh")
+    await wait_for(lambda: added.id in hub.devices, what="periodic refresh")
     # Offered, not followed until picked.
     assert ha_device(hass, entry, added.id) is None
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -35,57 +46,94 @@ async def test_new_camera_is_offered_after_refresh(
         result["flow_id"], {**entry.options, CONF_DEVICES: values}
     )
     await hass.async_block_till_done()
-    assert ha_device(hass, entry, added.id) is not None
+    camera = ha_device(hass, entry, added.id)
+    assert camera is not None
+    entities = er.async_entries_for_device(er.async_get(hass), camera.id, True)
+    assert len(entities) == 7
     record = await sim.wait_for_subscription(count=2)
     assert added.id in record.payload["event_list"]
+    assert sim.connections_total == 1
+
+
+async def test_renamed_camera_after_reconnect(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    """A reconnection refreshes the list at once (without waiting for the periodic one)."""
+    device = sim.devices[0]
+    device.name = "Main entrance"
+    await sim.drop_connections()
+    await wait_for(
+        lambda: entry.runtime_data.devices[device.id].name == "Main entrance", what="refresh"
+    )
+    await hass.async_block_till_done()
+    camera = ha_device(hass, entry, device.id)
+    assert camera is not None
+    assert camera.name == "Main entrance"
 
 
 async def test_removed_camera_leaves_the_registry(
-    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+    socket_enabled: None,
+    fast_refresh: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
 ) -> None:
     hub = entry.runtime_data
     gone = sim.devices[1]
     device = ha_device(hass, entry, gone.id)
     assert device is not None
+    assert er.async_entries_for_device(er.async_get(hass), device.id)
     sim.remove_device(gone.id)
 
-    # A reconnection refreshes the list; one missing listing may be a glitch of the box.
-    await sim.drop_connections()
-    await sim.wait_for_subscription(count=2)
-    await wait_for(lambda: gone.id in hub._missing, what="refresh after reconnect")
-    await hass.async_block_till_done()
-    assert ha_device(hass, entry, gone.id) is not None
-
-    # Missing again at the next periodic refresh: it goes, with its entities.
-    async_fire_time_changed(hass, dt_util.utcnow() + REFRESH_INTERVAL)
-    await hass.async_block_till_done()
-    await wait_for(lambda: gone.id not in hub.devices, what="second refresh")
+    await wait_for(lambda: gone.id not in hub.devices, what="two periodic refreshes")
     await hass.async_block_till_done()
     assert ha_device(hass, entry, gone.id) is None
     assert er.async_entries_for_device(er.async_get(hass), device.id) == []
-    record = await sim.wait_for_subscription(count=3)
+    record = await sim.wait_for_subscription(count=2)
     assert gone.id not in record.payload["event_list"]
-    assert sim.connections_total == 2  # resubscribed on the open socket
+    assert sim.connections_total == 1  # resubscribed on the open socket
 
 
-async def test_only_consecutive_missing_listings_remove(
+async def test_missing_once_or_after_reconnect_is_kept(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
     hub = entry.runtime_data
     flaky = sim.devices[0]
     sim.remove_device(flaky.id)
+    # Refreshes after reconnections never remove; a periodic one only marks.
     await hub.async_refresh_devices()
+    await hub.async_refresh_devices(remove_missing=True)
     assert flaky.id in hub.devices
     # The box lists it again (same id): the earlier miss is forgotten.
     sim._state.devices[flaky.id] = flaky
     await hub.async_refresh_devices()
     sim.remove_device(flaky.id)
-    await hub.async_refresh_devices()
+    await hub.async_refresh_devices(remove_missing=True)
     assert flaky.id in hub.devices
     assert ha_device(hass, entry, flaky.id) is not None
-    await hub.async_refresh_devices()
+    await hub.async_refresh_devices(remove_missing=True)
     assert flaky.id not in hub.devices
     assert ha_device(hass, entry, flaky.id) is None
+
+
+async def test_setup_keeps_a_picked_camera_the_box_does_not_list(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry)
+    missing = sim.devices[2]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    sim.remove_device(missing.id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    hub = entry.runtime_data
+    camera = ha_device(hass, entry, missing.id)
+    assert camera is not None
+    assert er.async_entries_for_device(er.async_get(hass), camera.id)
+    assert missing.id in hub.subscription.device_ids
+    await hub.async_refresh_devices(remove_missing=True)
+    assert ha_device(hass, entry, missing.id) is None
+    assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_refresh_failure_keeps_the_list(
@@ -93,6 +141,27 @@ async def test_refresh_failure_keeps_the_list(
 ) -> None:
     hub = entry.runtime_data
     sim.fail_rest("http500")
-    await hub.async_refresh_devices()
+    await hub.async_refresh_devices(remove_missing=True)
+    await hub.async_refresh_devices(remove_missing=True)
     assert len(hub.devices) == 3
     sim.clear_rest_failure()
+
+
+async def test_dialect_change_found_by_refresh_reloads(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    """After a firmware upgrade the box answers in the other dialect, on the same ports."""
+    ports = {"rest_port": sim.rest_port, "ws_port": sim.ws_port}
+    await sim.stop()
+    upgraded = Simulator(host="127.0.0.1", dialect="v6", devices=3, seed=11, **ports)
+    await upgraded.start()
+    try:
+        await entry.runtime_data.async_refresh_devices()
+        await hass.async_block_till_done()
+        assert entry.data["dialect"] == "v6"
+        record = await upgraded.wait_for_subscription()
+        assert "media_device_ids" in record.payload
+        await wait_for(lambda: entry.runtime_data.connected, what="connected after reload")
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        await upgraded.stop()
