@@ -7,8 +7,9 @@ from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
+from yarl import URL
 
-from .client import Recognition
+from .client import Device, Recognition
 from .hub import Se5ConfigEntry
 
 _IMAGE_FIELDS = ("face_image", "scene_image", "registered_image")
@@ -24,7 +25,7 @@ async def async_get_config_entry_diagnostics(
     return {
         "entry": {"data": dict(entry.data), "options": dict(entry.options)},
         "dialect": hub.stream_dialect.value,
-        "devices": [asdict(device) for device in hub.devices.values()],
+        "devices": [_device(device) for device in hub.devices.values()],
         "followed": [device.id for device in hub.followed],
         "stream": {
             "url": str(stream.url),
@@ -41,6 +42,20 @@ async def async_get_config_entry_diagnostics(
             device_id: _redacted(recognition) for device_id, recognition in hub.last.items()
         },
     }
+
+
+def _device(device: Device) -> dict[str, Any]:
+    """A device, without credentials in its stream URL (rtsp://user:password@...)."""
+    data = asdict(device)
+    if device.url and "@" in device.url:
+        try:
+            url = URL(device.url)
+        except ValueError:
+            data["url"] = REDACTED
+        else:
+            if url.user is not None or url.password is not None:
+                data["url"] = str(url.with_user(REDACTED).with_password(None))
+    return data
 
 
 def _redacted(recognition: Recognition) -> dict[str, Any]:

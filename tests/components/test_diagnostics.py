@@ -5,23 +5,28 @@ from __future__ import annotations
 import json
 
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from se5sim import Simulator
+from tests.components.conftest import entry_for, setup_entry
 from tests.helpers import wait_for
 
 
+@pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
 async def test_diagnostics_redacted(
     socket_enabled: None,
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    entry: MockConfigEntry,
     sim: Simulator,
+    dialect: str,
 ) -> None:
+    sim.devices[1].url = "rtsp://admin:s3cret@192.168.1.102:554/ch1"
+    entry = entry_for(sim)
+    await setup_entry(hass, entry)
     hub = entry.runtime_data
     vip = next(p for p in sim.people if p.person_type == "vip")
     sent = await sim.fire(sim.devices[0].id, identity_id=vip.identity_id)
@@ -32,7 +37,9 @@ async def test_diagnostics_redacted(
     assert vip.name not in text
     assert vip.identity_id not in text
     assert "/9j/" not in text
-    assert diagnostics["dialect"] == "v5"
+    assert "s3cret" not in text
+    assert diagnostics["devices"][1]["url"] == "rtsp://**REDACTED**@192.168.1.102:554/ch1"
+    assert diagnostics["dialect"] == dialect
     assert diagnostics["stream"]["state"] == "connected"
     assert diagnostics["stream"]["recognitions"] == 1
     assert diagnostics["recognitions"] == 1
@@ -40,6 +47,9 @@ async def test_diagnostics_redacted(
     last = diagnostics["last_recognitions"][sim.devices[0].id]
     assert last["identity_name"] == "**REDACTED**"
     assert last["identity_id"] == "**REDACTED**"
-    assert set(last["identity_info"].values()) == {"**REDACTED**"}
+    if dialect == "v5":  # V6 frames carry no identity_info
+        assert set(last["identity_info"].values()) == {"**REDACTED**"}
+    else:
+        assert last["identity_info"] == {}
     assert last["face_image_bytes"] == len(sent.face_jpeg)
     assert last["person_type"] == "vip"
