@@ -206,19 +206,23 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
 class Se5OptionsFlow(OptionsFlow):
     """Change the devices and images followed; applied without a reload."""
 
+    _devices: tuple[Dialect, list[Device]] | None = None
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Pick again, from the box's current device list."""
         entry = self.config_entry
-        dialect = Dialect(entry.data[CONF_DIALECT])
-        if entry.state is ConfigEntryState.LOADED:
-            devices = list(entry.runtime_data.devices.values())
-        else:
-            try:
-                dialect, devices = await async_list_devices(
-                    self.hass, entry.data[CONF_HOST], entry.data[CONF_REST_PORT], dialect
-                )
-            except Se5Error as err:
-                return self.async_abort(reason=error_key(err))
+        if self._devices is None:
+            dialect = Dialect(entry.data[CONF_DIALECT])
+            if entry.state is ConfigEntryState.LOADED:
+                self._devices = dialect, list(entry.runtime_data.devices.values())
+            else:
+                try:
+                    self._devices = await async_list_devices(
+                        self.hass, entry.data[CONF_HOST], entry.data[CONF_REST_PORT], dialect
+                    )
+                except Se5Error as err:
+                    return self.async_abort(reason=error_key(err))
+        dialect, devices = self._devices
         if user_input is not None:
             known = {device.id for device in devices}
             return self.async_create_entry(data=_selection_options(user_input, known))
