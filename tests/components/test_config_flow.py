@@ -10,6 +10,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -25,7 +26,7 @@ from custom_components.se5.const import (
     DOMAIN,
 )
 from se5sim import Simulator
-from tests.components.conftest import entry_for, setup_entry
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry
 from tests.helpers import wait_for
 
 
@@ -161,8 +162,9 @@ async def test_already_configured(
     assert result["reason"] == "already_configured"
 
 
+@pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
 async def test_options_change_resubscribes_on_the_same_socket(
-    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
 ) -> None:
     entry = entry_for(sim, devices=[sim.devices[0].id])
     await setup_entry(hass, entry)
@@ -170,30 +172,38 @@ async def test_options_change_resubscribes_on_the_same_socket(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_DEVICES: [sim.devices[1].id, sim.devices[2].id],
-            CONF_FACE_IMAGE: False,
-            CONF_SCENE_IMAGE: False,
-            CONF_REGISTERED_IMAGE: True,
-        },
-    )
+    picks = {
+        CONF_DEVICES: [sim.devices[1].id, sim.devices[2].id],
+        CONF_FACE_IMAGE: False,
+        CONF_REGISTERED_IMAGE: True,
+    }
+    if dialect == "v5":
+        picks[CONF_SCENE_IMAGE] = False
+    result = await hass.config_entries.options.async_configure(result["flow_id"], picks)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     record = await sim.wait_for_subscription(count=2)
-    assert record.payload == {
-        "need_face": False,
-        "need_register": True,
-        "event_list": [sim.devices[1].id, sim.devices[2].id],
-    }
+    ids = [sim.devices[1].id, sim.devices[2].id]
+    if dialect == "v5":
+        expected = {"need_face": False, "need_register": True, "event_list": ids}
+    else:
+        expected = {"with_face_image": False, "with_register_image": True, "media_device_ids": ids}
+    assert record.payload == expected
     assert record.connection_id == sim.subscriptions[0].connection_id
     assert sim.connections_total == 1
     assert entry.state is ConfigEntryState.LOADED
-    # New devices got entities and the unfollowed one is gone from the registry.
+    # New devices got entities and the unfollowed one is gone, with its entities.
     hub = entry.runtime_data
     await hass.async_block_till_done()
+    entities = er.async_get(hass)
     assert hub.ha_device_id(sim.devices[0].id) is None
-    assert hub.ha_device_id(sim.devices[2].id) is not None
+    assert ha_device(hass, entry, sim.devices[0].id) is None
+    assert not [e for e in entities.entities.values() if e.unique_id.startswith(sim.devices[0].id)]
+    for device in sim.devices[1:]:
+        camera = ha_device(hass, entry, device.id)
+        assert camera is not None
+        assert len(er.async_entries_for_device(entities, camera.id, True)) == 7
+        state = hass.states.get(entity_id(hass, "event", f"{device.id}_recognition"))
+        assert state is not None
     sent = await sim.fire(sim.devices[2].id)
     await wait_for(lambda: sim.devices[2].id in hub.last, what="event from new device")
     assert hub.last[sim.devices[2].id].event_id == sent.event_id

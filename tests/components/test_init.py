@@ -68,7 +68,7 @@ async def test_box_not_ready_is_retried(
     sim.fail_rest(mode, count=1)
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert entry.reason is not None
+    assert entry.error_reason_translation_key == key
     sim.clear_rest_failure()
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()

@@ -51,7 +51,9 @@ async def test_one_recognition_everywhere(
     assert data["score"] == pytest.approx(expected_score, abs=1e-4)
     assert data["raw_score"] == pytest.approx(sent.score)
     assert data["host"] == "127.0.0.1"
-    assert data["timestamp"].startswith("20")
+    assert datetime.fromisoformat(data["timestamp"]).timestamp() == pytest.approx(
+        sent.timestamp_ms / 1000
+    )
     assert data["event_id"] == sent.event_id
     if dialect == "v5":
         assert data["group"] == sent.group_name
@@ -59,8 +61,7 @@ async def test_one_recognition_everywhere(
     # Small and without images.
     encoded = json.dumps(data, ensure_ascii=False)
     assert len(encoded.encode()) < 2048
-    assert "/9j/" not in encoded
-    assert "base64" not in encoded
+    _assert_no_image(data)
 
     prefix = device.id
     event_state = hass.states.get(entity_id(hass, "event", f"{prefix}_recognition"))
@@ -85,7 +86,9 @@ async def test_one_recognition_everywhere(
     assert state("last_person") == vip.name
     assert state("last_person_type") == "vip"
     assert float(state("last_score")) == pytest.approx(expected_score * 100, abs=0.01)
-    assert state("last_recognition").startswith("20")
+    assert datetime.fromisoformat(state("last_recognition")).timestamp() == pytest.approx(
+        sent.timestamp_ms / 1000
+    )
     counter = hass.states.get(entity_id(hass, "sensor", f"{entry.entry_id}_recognitions"))
     assert counter is not None
     assert counter.state == "1"
@@ -94,8 +97,23 @@ async def test_one_recognition_everywhere(
     assert face.content == sent.face_jpeg
     assert face.content_type == "image/jpeg"
 
-    for attributes in (s.attributes for s in hass.states.async_all()):
-        assert "/9j/" not in json.dumps(attributes, default=str)
+    for state_ in hass.states.async_all():
+        _assert_no_image(dict(state_.attributes))
+
+
+def _assert_no_image(value: object) -> None:
+    """No bytes anywhere, and no base64 JPEG (which starts /9j/) or data URL in any string."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _assert_no_image(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _assert_no_image(item)
+    else:
+        assert not isinstance(value, bytes | bytearray | memoryview)
+        if isinstance(value, str):
+            assert "/9j/" not in value
+            assert "base64," not in value
 
 
 async def test_stranger_and_other_devices(
@@ -120,14 +138,29 @@ async def test_face_falls_back_to_scene_and_scene_camera(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
     entry = entry_for(sim, face_image=False, scene_image=True)
-    await setup_entry(hass, entry)
     device = sim.devices[2]
+    registry = er.async_get(hass)
+    # "Last scene" is disabled by default; enable it as a user would.
+    scene_camera = registry.async_get_or_create(
+        "camera", DOMAIN, f"{device.id}_last_scene", disabled_by=None
+    ).entity_id
+    await setup_entry(hass, entry)
     sent = await sim.fire(device.id)
     await wait_for(lambda: device.id in entry.runtime_data.last, what="recognition")
     face = await async_get_image(hass, entity_id(hass, "camera", f"{device.id}_last_face"))
     assert face.content == sent.scene_jpeg
-    scene_camera = entity_id(hass, "camera", f"{device.id}_last_scene")
-    # Disabled by default: no state until the user enables it.
+    scene = await async_get_image(hass, scene_camera)
+    assert scene.content == sent.scene_jpeg
+    assert len(scene.content) > 100_000
+
+
+async def test_scene_camera_disabled_by_default(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    scene_camera = entity_id(hass, "camera", f"{sim.devices[0].id}_last_scene")
+    registry_entry = er.async_get(hass).async_get(scene_camera)
+    assert registry_entry is not None
+    assert registry_entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert hass.states.get(scene_camera) is None
 
 
@@ -136,7 +169,7 @@ async def test_no_image_before_first_recognition(
 ) -> None:
     from homeassistant.exceptions import HomeAssistantError
 
-    with pytest.raises(HomeAssistantError):
+    with pytest.raises(HomeAssistantError, match="Unable to get image"):
         await async_get_image(hass, entity_id(hass, "camera", f"{sim.devices[0].id}_last_face"))
 
 
