@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.camera import Camera, CameraEntityDescription
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Device, Recognition
-from .entity import Se5DeviceEntity
+from .entity import Se5DeviceEntity, async_setup_device_entities
 from .hub import Se5ConfigEntry, Se5Hub
 
 PARALLEL_UPDATES = 0
@@ -44,17 +44,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the cameras of each followed device, now and later."""
-    hub = entry.runtime_data
-
-    @callback
-    def add(devices: list[Device]) -> None:
-        async_add_entities(
-            Se5LastImageCamera(hub, device, description)
-            for device in devices
-            for description in CAMERAS
-        )
-
-    entry.async_on_unload(hub.async_add_entities_listener(add))
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        lambda hub, device: (Se5LastImageCamera(hub, device, d) for d in CAMERAS),
+    )
 
 
 class Se5LastImageCamera(Se5DeviceEntity, Camera):

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Device, Recognition
 from .const import DOMAIN
-from .hub import Se5Hub
+from .hub import Se5ConfigEntry, Se5Hub
+
+
+@callback
+def async_setup_device_entities(
+    entry: Se5ConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[Se5Hub, Device], Iterable[Entity]],
+) -> None:
+    """Add a platform's entities for each followed device, now and whenever one is picked."""
+    hub = entry.runtime_data
+
+    @callback
+    def add(devices: list[Device]) -> None:
+        async_add_entities(entity for device in devices for entity in make(hub, device))
+
+    entry.async_on_unload(hub.async_add_entities_listener(add))
 
 
 class Se5BoxEntity(Entity):

@@ -8,7 +8,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Device, Recognition
 from .const import ATTR_GROUP, ATTR_IDENTITY_ID, ATTR_IDENTITY_NAME, ATTR_SCORE, PERSON_TYPES
-from .entity import Se5DeviceEntity
+from .entity import Se5DeviceEntity, async_setup_device_entities
 from .hub import Se5ConfigEntry, Se5Hub
 
 PARALLEL_UPDATES = 0
@@ -26,13 +26,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up an event entity for each followed device, now and later."""
-    hub = entry.runtime_data
-
-    @callback
-    def add(devices: list[Device]) -> None:
-        async_add_entities(Se5RecognitionEvent(hub, device) for device in devices)
-
-    entry.async_on_unload(hub.async_add_entities_listener(add))
+    async_setup_device_entities(
+        entry, async_add_entities, lambda hub, device: [Se5RecognitionEvent(hub, device)]
+    )
 
 
 class Se5RecognitionEvent(Se5DeviceEntity, EventEntity):

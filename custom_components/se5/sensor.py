@@ -15,13 +15,13 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .client import Device, PersonType, Recognition
 from .const import PERSON_TYPES
-from .entity import Se5BoxEntity, Se5DeviceEntity
+from .entity import Se5BoxEntity, Se5DeviceEntity, async_setup_device_entities
 from .hub import Se5ConfigEntry, Se5Hub
 
 PARALLEL_UPDATES = 0
@@ -91,18 +91,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the box counter, and the sensors of each followed device, now and later."""
-    hub = entry.runtime_data
-    async_add_entities([Se5RecognitionCounter(hub, RECOGNITIONS)])
-
-    @callback
-    def add(devices: list[Device]) -> None:
-        async_add_entities(
-            Se5LastRecognitionSensor(hub, device, description)
-            for device in devices
-            for description in DEVICE_SENSORS
-        )
-
-    entry.async_on_unload(hub.async_add_entities_listener(add))
+    async_add_entities([Se5RecognitionCounter(entry.runtime_data, RECOGNITIONS)])
+    async_setup_device_entities(
+        entry,
+        async_add_entities,
+        lambda hub, device: (Se5LastRecognitionSensor(hub, device, d) for d in DEVICE_SENSORS),
+    )
 
 
 class Se5LastRecognitionSensor(Se5DeviceEntity, RestoreSensor):
