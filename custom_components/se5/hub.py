@@ -228,12 +228,14 @@ class Se5Hub:
 
     def device_info(self, device: Device) -> DeviceInfo:
         """A camera, gate or reader (linked to the box when registered, see sync)."""
-        return DeviceInfo(
+        info = DeviceInfo(
             identifiers={(DOMAIN, device.id)},
             name=device.name,
-            model=_MODEL_BY_KIND.get(device.kind or "", device.kind),
             configuration_url=self.web_ui_url,
         )
+        if device.kind:  # unknown for a device kept while the box does not list it
+            info["model"] = _MODEL_BY_KIND.get(device.kind, device.kind)
+        return info
 
     def ha_device_id(self, device_id: str) -> str | None:
         """Home Assistant's device id for a box device id, when it is followed."""

@@ -129,6 +129,8 @@ async def test_setup_keeps_a_picked_camera_the_box_does_not_list(
     hub = entry.runtime_data
     camera = ha_device(hass, entry, missing.id)
     assert camera is not None
+    assert camera.name == missing.name
+    assert camera.model == {"rtsp": "RTSP camera", "photo": "Capture camera"}[missing.kind]
     assert er.async_entries_for_device(er.async_get(hass), camera.id)
     assert missing.id in hub.subscription.device_ids
     await hub.async_refresh_devices(remove_missing=True)
