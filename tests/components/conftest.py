@@ -79,13 +79,14 @@ def entry_for(sim: Simulator, **options: Any) -> MockConfigEntry:
 
 
 async def setup_entry(
-    hass: HomeAssistant, entry: MockConfigEntry, *, enable_counter: bool = True
+    hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator, *, enable_counter: bool = True
 ) -> None:
-    """Set the entry up and wait until its stream is connected.
+    """Set the entry up and wait until the box has its subscription (events now flow).
 
     The recognition counter, disabled by default, is enabled unless told, so that tests can
     read it.
     """
+    subscribed = len(sim.subscriptions)
     entry.add_to_hass(hass)
     if enable_counter:
         er.async_get(hass).async_get_or_create(
@@ -96,6 +97,7 @@ async def setup_entry(
     await wait_for(
         lambda: entry.runtime_data.stream.state is StreamState.CONNECTED, what="stream connected"
     )
+    await sim.wait_for_subscription(count=subscribed + 1)
     await hass.async_block_till_done()
 
 
@@ -103,7 +105,7 @@ async def setup_entry(
 async def entry(hass: HomeAssistant, sim: Simulator) -> MockConfigEntry:
     """A loaded entry following all the simulator's devices."""
     config_entry = entry_for(sim)
-    await setup_entry(hass, config_entry)
+    await setup_entry(hass, config_entry, sim)
     return config_entry
 
 

@@ -47,6 +47,7 @@ async def test_reboot_unavailable_then_back(
     await sim.come_back(init_seconds=0.3)
     await wait_for(lambda: state(connectivity) == STATE_ON, what="connectivity on")
     assert all(state(eid) != STATE_UNAVAILABLE for eid in per_device)
+    await sim.wait_for_subscription(count=2)  # the box has processed the new subscription
 
     events = async_capture_events(hass, EVENT_SE5)
     sent = await sim.fire(device.id, person_type="blacklist")

@@ -167,7 +167,7 @@ async def test_options_change_resubscribes_on_the_same_socket(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
 ) -> None:
     entry = entry_for(sim, devices=[sim.devices[0].id])
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     await sim.wait_for_subscription()
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM

@@ -47,7 +47,7 @@ async def test_counter_disabled_by_default(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
     entry = entry_for(sim)
-    await setup_entry(hass, entry, enable_counter=False)
+    await setup_entry(hass, entry, sim, enable_counter=False)
     counter = er.async_get(hass).async_get_entity_id(
         "sensor", DOMAIN, f"{entry.entry_id}_recognitions"
     )
@@ -90,7 +90,7 @@ async def test_reload_twenty_times_leaves_nothing(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
     entry = entry_for(sim)
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     tasks_before = len(asyncio.all_tasks())
     for round_ in range(2, 22):
         assert await hass.config_entries.async_reload(entry.entry_id)

@@ -28,7 +28,7 @@ async def test_one_recognition_everywhere(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
 ) -> None:
     entry = entry_for(sim)
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     events = async_capture_events(hass, EVENT_SE5)
     device = sim.devices[0]
     vip = next(p for p in sim.people if p.person_type == "vip")
@@ -144,7 +144,7 @@ async def test_face_falls_back_to_scene_and_scene_camera(
     scene_camera = registry.async_get_or_create(
         "camera", DOMAIN, f"{device.id}_last_scene", disabled_by=None
     ).entity_id
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     sent = await sim.fire(device.id)
     await wait_for(lambda: device.id in entry.runtime_data.last, what="recognition")
     face = await async_get_image(hass, entity_id(hass, "camera", f"{device.id}_last_face"))
@@ -177,7 +177,7 @@ async def test_unfollowed_device_is_ignored(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
     entry = entry_for(sim, devices=[sim.devices[0].id])
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     events = async_capture_events(hass, EVENT_SE5)
     hub = entry.runtime_data
     assert [d.id for d in hub.followed] == [sim.devices[0].id]
@@ -232,7 +232,7 @@ async def test_last_values_restored_after_restart(
             ),
         ),
     )
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     person_state = hass.states.get(person)
     seen_state = hass.states.get(seen)
     assert person_state is not None

@@ -44,7 +44,7 @@ async def test_hundred_recognitions_stay_small(
     recorder_mock: Recorder, socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
     entry = entry_for(sim)  # face crop and scene photo on
-    await setup_entry(hass, entry, enable_counter=False)  # the entities a user gets by default
+    await setup_entry(hass, entry, sim, enable_counter=False)  # the entities a user gets by default
     hub = entry.runtime_data
     await async_wait_recording_done(hass)
     before = await _used_bytes(hass)

@@ -120,7 +120,7 @@ async def test_setup_keeps_a_picked_camera_the_box_does_not_list(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
     entry = entry_for(sim)
-    await setup_entry(hass, entry)
+    await setup_entry(hass, entry, sim)
     missing = sim.devices[2]
     assert await hass.config_entries.async_unload(entry.entry_id)
     sim.remove_device(missing.id)
