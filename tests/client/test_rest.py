@@ -21,8 +21,7 @@ from custom_components.se5.client import (
     Se5ServerError,
 )
 from se5sim import Simulator
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from tests.helpers import Handler, start_http_server
 
 
 @pytest.fixture
@@ -31,14 +30,9 @@ async def fake_server() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
     runners: list[web.AppRunner] = []
 
     async def start(handler: Handler) -> int:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
+        port, runner = await start_http_server(handler)
         runners.append(runner)
-        return int(runner.addresses[0][1])
+        return port
 
     yield start
     for runner in runners:

@@ -27,7 +27,7 @@ from custom_components.se5.const import (
 )
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry
-from tests.helpers import wait_for
+from tests.helpers import start_http_server, wait_for
 
 
 async def _start_user_flow(hass: HomeAssistant, sim: Simulator, host: str = "127.0.0.1") -> dict:
@@ -114,13 +114,8 @@ async def not_a_box(socket_enabled: None) -> AsyncIterator[int]:
     async def answer(request: web.Request) -> web.Response:
         return web.Response(text="<html>router</html>", content_type="text/html")
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield int(runner.addresses[0][1])
+    port, runner = await start_http_server(answer)
+    yield port
     await runner.cleanup()
 
 

@@ -231,36 +231,40 @@ def _json_type(value: object) -> str:
 # Device lists ---------------------------------------------------------------------------------
 
 
+# Field names of a device entry: id, name, ip, kind, stream URL or address.
+_V5_DEVICE_KEYS = ("device_id", "device_name", "device_ip", "device_type", "device_key")
+_V6_DEVICE_KEYS = (
+    "media_device_id",
+    "media_device_name",
+    "media_device_ip",
+    "media_device_type",
+    "media_device_url",
+)
+
+
 def parse_device_v5(entry: object) -> Device | None:
     """One entry of the V5 `devices_list`; None when it has no usable id."""
-    if not isinstance(entry, dict):
-        return None
-    device_id = _optional_text(entry.get("device_id"))
-    if device_id is None:
-        return None
-    return Device(
-        id=device_id,
-        name=_optional_text(entry.get("device_name")) or device_id,
-        ip=_optional_text(entry.get("device_ip")),
-        kind=_optional_text(entry.get("device_type")),
-        url=_optional_text(entry.get("device_key")),
-        relay=_relay(entry.get("netRelay")),
-    )
+    return _parse_device(entry, _V5_DEVICE_KEYS)
 
 
 def parse_device_v6(entry: object) -> Device | None:
     """One entry of the V6 `devices` list; None when it has no usable id."""
+    return _parse_device(entry, _V6_DEVICE_KEYS)
+
+
+def _parse_device(entry: object, keys: tuple[str, str, str, str, str]) -> Device | None:
     if not isinstance(entry, dict):
         return None
-    device_id = _optional_text(entry.get("media_device_id"))
+    id_key, name_key, ip_key, kind_key, url_key = keys
+    device_id = _optional_text(entry.get(id_key))
     if device_id is None:
         return None
     return Device(
         id=device_id,
-        name=_optional_text(entry.get("media_device_name")) or device_id,
-        ip=_optional_text(entry.get("media_device_ip")),
-        kind=_optional_text(entry.get("media_device_type")),
-        url=_optional_text(entry.get("media_device_url")),
+        name=_optional_text(entry.get(name_key)) or device_id,
+        ip=_optional_text(entry.get(ip_key)),
+        kind=_optional_text(entry.get(kind_key)),
+        url=_optional_text(entry.get(url_key)),
         relay=_relay(entry.get("netRelay")),
     )
 
