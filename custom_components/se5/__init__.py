@@ -3,27 +3,107 @@
 from __future__ import annotations
 
 from homeassistant.const import CONF_HOST
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.typing import ConfigType
 
-from .client import Dialect, Se5BoxStartingError, Se5Client, Se5Error
-from .const import CONF_DIALECT, CONF_REST_PORT, DOMAIN, PLATFORMS
-from .hub import Se5ConfigEntry, Se5Hub
+from .client import (
+    BoxInfo,
+    Device,
+    Dialect,
+    Se5BoxStartingError,
+    Se5Client,
+    Se5Error,
+)
+from .compat import device_by_identifier
+from .const import (
+    CONF_DIALECT,
+    CONF_MAC,
+    CONF_REST_PORT,
+    CONF_SYSTEM_PORT,
+    DOMAIN,
+    PLATFORMS,
+)
+from .coordinator import Se5PushCoordinator
+from .data import Se5ConfigEntry, Se5Data
+from .device_list import Se5DeviceCoordinator
+from .health import Se5HealthCoordinator
+from .migration import VERSION, async_migrate_entry
+from .people import Se5PeopleCoordinator
+from .recovery import Se5Recovery, storage_key
+from .registry import Se5Registry, box_identifier
+from .services import async_setup_services
+
+__all__ = ["async_migrate_entry"]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions (they exist whether or not a box is loaded)."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
-    """List the box's devices, set up the platforms, then start the event stream."""
+    """Read the box, set up the coordinators and platforms, then start the event stream."""
     host = entry.data[CONF_HOST]
+    if entry.version < VERSION or entry.unique_id is None:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="migration_pending",
+            translation_placeholders={"host": host},
+        )
     client = Se5Client(
         async_get_clientsession(hass),
         host,
         entry.data[CONF_REST_PORT],
+        system_port=entry.data[CONF_SYSTEM_PORT],
         dialect=Dialect(entry.data[CONF_DIALECT]),
     )
+    devices = await _async_list_devices(client, host)
+    box = await _async_box_info(hass, entry, client)
+    if client.dialect is not None and client.dialect.value != entry.data[CONF_DIALECT]:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_DIALECT: client.dialect.value}
+        )
     try:
-        devices = await client.list_devices()
+        door_api = await client.probe_door_api()
+    except Se5Error:
+        door_api = client.dialect is Dialect.V5  # documented for V5 only
+
+    registry = Se5Registry(hass, entry, entry.unique_id)
+    device_list = Se5DeviceCoordinator(hass, entry, client, entry.unique_id, devices)
+    people = Se5PeopleCoordinator(hass, entry, client)
+    health = Se5HealthCoordinator(hass, entry, client)
+    push = Se5PushCoordinator(
+        hass, entry, client.dialect or Dialect(entry.data[CONF_DIALECT]), device_list, registry
+    )
+    recovery = Se5Recovery(hass, entry, client, push)
+    await recovery.async_load()
+    # Neither is needed to follow recognitions: their entities wait for a later refresh.
+    await people.async_refresh()
+    await health.async_refresh()
+
+    data = Se5Data(client, box, door_api, registry, device_list, people, health, push, recovery)
+    entry.runtime_data = data
+    data.async_sync()
+    _async_wire(entry, data)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    push.async_start()
+    return True
+
+
+async def _async_list_devices(client: Se5Client, host: str) -> list[Device]:
+    try:
+        return await client.list_devices()
     except Se5BoxStartingError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
@@ -36,34 +116,108 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
             translation_key="cannot_connect",
             translation_placeholders={"host": host, "error": str(err)},
         ) from err
-    if client.dialect is not None and client.dialect.value != entry.data[CONF_DIALECT]:
-        hass.config_entries.async_update_entry(
-            entry, data={**entry.data, CONF_DIALECT: client.dialect.value}
-        )
 
-    hub = Se5Hub(hass, entry, client, devices)
-    entry.runtime_data = hub
-    hub.async_sync_devices()
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    hub.async_start()
-    return True
+
+async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se5Client) -> BoxInfo:
+    """The box's identity; another box at this address is not set up as this one."""
+    try:
+        box = await client.get_box_info()
+    except Se5Error:
+        # The system API may fail alone; the entry already knows whose box this is.
+        return BoxInfo(
+            serial=None,
+            mac=entry.data.get(CONF_MAC),
+            model=None,
+            hardware_version=None,
+            firmware_version=None,
+            mcu_version=None,
+            hostname=None,
+        )
+    known_mac = entry.data.get(CONF_MAC)
+    same_mac = box.mac is not None and dr.format_mac(box.mac) == known_mac
+    if box.unique_id is not None and box.unique_id != entry.unique_id and not same_mac:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="wrong_box",
+            translation_placeholders={"host": entry.data[CONF_HOST], "found": box.unique_id},
+        )
+    if box.mac and entry.data.get(CONF_MAC) != dr.format_mac(box.mac):
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_MAC: dr.format_mac(box.mac)}
+        )
+    return box
+
+
+@callback
+def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
+    """Connect the parts: what each change or connection sets off."""
+    push = data.push
+    last_subscription = push.subscription
+
+    @callback
+    def devices_updated() -> None:
+        nonlocal last_subscription
+        data.async_sync()
+        if (subscription := push.subscription) != last_subscription:
+            last_subscription = subscription
+            entry.async_create_task(
+                push.hass, push.async_resubscribe(), f"{DOMAIN} resubscribe {push.host}"
+            )
+
+    @callback
+    def health_updated() -> None:
+        if data.health.last_update_success and data.health.data is not None:
+            data.registry.async_update_box(data.box, data.health.data.firmware_version)
+
+    @callback
+    def connected(reconnected: bool) -> None:
+        if reconnected:
+            entry.async_create_task(
+                push.hass, data.devices.async_request_refresh(), f"{DOMAIN} devices {push.host}"
+            )
+            entry.async_create_task(
+                push.hass, data.people.async_request_refresh(), f"{DOMAIN} people {push.host}"
+            )
+        data.recovery.async_on_connect(reconnected)
+
+    entry.async_on_unload(data.devices.async_add_listener(devices_updated))
+    entry.async_on_unload(data.people.async_add_listener(data.async_sync))
+    entry.async_on_unload(data.health.async_add_listener(health_updated))
+    entry.async_on_unload(push.async_add_reconnect_hook(connected))
+    entry.async_on_unload(push.async_add_recognition_listener(data.recovery.async_note))
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
+    await entry.runtime_data.async_apply_options()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     """Unload the platforms and stop the event stream."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.async_stop()
+        await entry.runtime_data.push.async_stop()
+        await entry.runtime_data.recovery.async_save()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
+    """Forget what was stored for the box and its repair issues."""
+    await Store[dict[str, object]](hass, 1, storage_key(entry.entry_id)).async_remove()
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and entry.entry_id in issue_id:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: Se5ConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete a device that is no longer followed (never the box itself)."""
-    hub = entry.runtime_data
-    followed = {followed.id for followed in hub.followed}
-    return not any(
-        domain == DOMAIN and (identifier == entry.entry_id or identifier in followed)
-        for domain, identifier in device.identifiers
-    )
+    """Let the user delete a device or person that is no longer followed (never the box)."""
+    data = entry.runtime_data
+    registry = data.registry
+    followed = {
+        *(registry.ha_device_id(d.id) for d in data.devices.followed),
+        *(registry.ha_person_id(p.identity_id) for p in data.followed_people()),
+    }
+    box = device_by_identifier(dr.async_get(hass), box_identifier(data.box_uid), entry.entry_id)
+    return device.id not in followed and (box is None or device.id != box.id)

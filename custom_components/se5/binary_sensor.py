@@ -11,8 +11,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .data import Se5ConfigEntry
 from .entity import Se5BoxEntity
-from .hub import Se5ConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -34,9 +34,17 @@ async def async_setup_entry(
 
 
 class Se5StreamConnectivity(Se5BoxEntity, BinarySensorEntity):
-    """On while the event stream is connected."""
+    """On while the event stream is connected; woken only by the stream's state changes."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the stream's state."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.data.push.async_add_state_listener(self._async_write_if_changed))
 
     @property
     def is_on(self) -> bool:
         """Whether the stream is up."""
-        return self.hub.connected
+        return self.data.push.connected
+
+    def _state_key(self) -> bool:
+        return self.is_on

@@ -10,8 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Device, Recognition
+from .data import Se5ConfigEntry, Se5Data
 from .entity import Se5DeviceEntity, async_setup_device_entities
-from .hub import Se5ConfigEntry, Se5Hub
 
 PARALLEL_UPDATES = 0
 
@@ -47,17 +47,21 @@ async def async_setup_entry(
     async_setup_device_entities(
         entry,
         async_add_entities,
-        lambda hub, device: (Se5LastImageCamera(hub, device, d) for d in CAMERAS),
+        lambda data, device: (Se5LastImageCamera(data, device, d) for d in CAMERAS),
     )
 
 
 class Se5LastImageCamera(Se5DeviceEntity, Camera):
-    """Serves the JPEG of the last recognition, as the box sent it."""
+    """Serves the JPEG of the last recognition, as the box sent it.
+
+    Its state does not change with a recognition (only the image does), so a recognition
+    writes no state.
+    """
 
     entity_description: Se5CameraEntityDescription
 
-    def __init__(self, hub: Se5Hub, device: Device, description: Se5CameraEntityDescription):
-        super().__init__(hub, device, description)
+    def __init__(self, data: Se5Data, device: Device, description: Se5CameraEntityDescription):
+        super().__init__(data, device, description)
         Camera.__init__(self)
 
     async def async_camera_image(

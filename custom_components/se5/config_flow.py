@@ -1,143 +1,147 @@
-"""Config and options flows: find the box, pick the devices and images to follow."""
+"""Config flow: find the box (by hand or by DHCP), check its three ports, pick what to follow.
+
+The entry's unique id is the box's own identity (serial number, else MAC), read from the box.
+The reconfigure step changes host and ports of the same box; DHCP discovery offers a new box
+and moves a known one to its new address.
+"""
 
 from __future__ import annotations
 
-from ipaddress import ip_address
+from dataclasses import dataclass
+import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from homeassistant.config_entries import (
     ConfigEntry,
-    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlow,
 )
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
-    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     TextSelector,
 )
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from .client import (
+    BoxInfo,
     Device,
     Dialect,
-    Se5BoxStartingError,
     Se5Client,
-    Se5ConnectionError,
     Se5Error,
-    Se5NotABoxError,
-    Se5ServerError,
+    probe_event_socket,
 )
 from .compat import vol
 from .const import (
-    CONF_DEVICES,
     CONF_DIALECT,
     CONF_EVENT_PORT,
-    CONF_FACE_IMAGE,
-    CONF_REGISTERED_IMAGE,
+    CONF_MAC,
+    CONF_PEOPLE,
     CONF_REST_PORT,
-    CONF_SCENE_IMAGE,
-    DEFAULT_IMAGES,
+    CONF_SYSTEM_PORT,
     DEFAULT_PORTS,
     DOMAIN,
+    MAX_PEOPLE,
 )
+from .flow_common import error_key, normalize_host, selection_options, selection_schema
+from .migration import VERSION
+from .options_flow import Se5OptionsFlow
+from .people import Register, default_people
+
+_LOGGER = logging.getLogger(__name__)
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
+_PORT_KEYS = (CONF_REST_PORT, CONF_EVENT_PORT, CONF_SYSTEM_PORT)
 
 
-def normalize_host(value: str) -> str | None:
-    """The bare host of what the user typed (`http://1.2.3.4:5555/` -> `1.2.3.4`), or None."""
-    text = value.strip()
-    if not text:
-        return None
+@dataclass(slots=True)
+class _Found:
+    """A box that answered on its three ports."""
+
+    data: dict[str, Any]
+    box: BoxInfo
+    devices: list[Device]
+    register: Register
+
+
+async def _async_probe(
+    hass: HomeAssistant, host: str, ports: dict[str, int]
+) -> tuple[_Found | None, dict[str, str]]:
+    """What answers at `host`: the box found, or the form errors.
+
+    Checks the REST port (device list), the event port (a WebSocket handshake) and the system
+    port (the box's serial).
+    """
+    session = async_get_clientsession(hass)
+    client = Se5Client(session, host, ports[CONF_REST_PORT], system_port=ports[CONF_SYSTEM_PORT])
     try:
-        return ip_address(text.strip("[]")).compressed
-    except ValueError:
-        pass
+        devices = await client.list_devices()
+    except Se5Error as err:
+        _LOGGER.debug("No SE5 device list at %s: %s", host, err)
+        return None, {"base": error_key(err)}
+    errors: dict[str, str] = {}
     try:
-        parts = urlsplit(text if "://" in text else f"//{text}")
-        host = parts.hostname
-        _ = parts.port  # raises ValueError on a malformed port
-    except ValueError:
-        return None
-    if not host or any(char.isspace() for char in host):
-        return None
-    return host.lower()
-
-
-async def async_list_devices(
-    hass: HomeAssistant, host: str, port: int, dialect: Dialect | None = None
-) -> tuple[Dialect, list[Device]]:
-    """Ask the box for its devices; the dialect is detected when not given."""
-    client = Se5Client(async_get_clientsession(hass), host, port, dialect=dialect)
-    devices = await client.list_devices()
-    if client.dialect is None:  # pragma: no cover - list_devices always sets it
-        raise Se5NotABoxError("no dialect")
-    return client.dialect, devices
-
-
-def error_key(err: Se5Error) -> str:
-    """The translation key of a form error for a client error."""
-    if isinstance(err, Se5BoxStartingError):
-        return "box_starting"
-    if isinstance(err, Se5ServerError):
-        return "box_error"
-    if isinstance(err, Se5ConnectionError):
-        return "cannot_connect"
-    if isinstance(err, Se5NotABoxError):
-        return "not_se5"
-    return "box_error"
-
-
-def _selection_schema(
-    devices: list[Device], dialect: Dialect, current: dict[str, Any]
-) -> vol.Schema:
-    """Devices to follow and images to receive."""
-    options = [SelectOptionDict(value=device.id, label=device.name) for device in devices]
-    known = [device.id for device in devices]
-    picked = [device_id for device_id in current.get(CONF_DEVICES, known) if device_id in known]
-    images = {**DEFAULT_IMAGES, **current}
-    fields: dict[Any, Any] = {
-        vol.Optional(CONF_DEVICES, default=picked): SelectSelector(
-            SelectSelectorConfig(options=options, multiple=True, mode=SelectSelectorMode.LIST)
-        ),
-        vol.Required(CONF_FACE_IMAGE, default=images[CONF_FACE_IMAGE]): BooleanSelector(),
-    }
-    if dialect is Dialect.V5:  # V6 firmware sends no scene photo
-        fields[vol.Required(CONF_SCENE_IMAGE, default=images[CONF_SCENE_IMAGE])] = BooleanSelector()
-    fields[vol.Required(CONF_REGISTERED_IMAGE, default=images[CONF_REGISTERED_IMAGE])] = (
-        BooleanSelector()
+        await probe_event_socket(session, host, ports[CONF_EVENT_PORT])
+    except Se5Error as err:
+        _LOGGER.debug("No SE5 event socket at %s: %s", host, err)
+        errors[CONF_EVENT_PORT] = "cannot_connect_events"
+    try:
+        box = await client.get_box_info()
+    except Se5Error as err:
+        _LOGGER.debug("No SE5 identity at %s: %s", host, err)
+        errors[CONF_SYSTEM_PORT] = "cannot_identify"
+    else:
+        if box.unique_id is None:
+            errors[CONF_SYSTEM_PORT] = "cannot_identify"
+    if errors:
+        return None, errors
+    dialect = client.dialect or Dialect.V5  # list_devices always detects it
+    try:
+        people = await client.list_people(limit=MAX_PEOPLE + 1)
+    except Se5Error:
+        people = []
+    register = Register(
+        {person.identity_id: person for person in people[:MAX_PEOPLE]},
+        truncated=len(people) > MAX_PEOPLE,
     )
-    return vol.Schema(fields)
-
-
-def _selection_options(user_input: dict[str, Any], known: set[str]) -> dict[str, Any]:
-    return {
-        CONF_DEVICES: [d for d in user_input.get(CONF_DEVICES, []) if d in known],
-        CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
-        CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
-        CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],
+    data: dict[str, Any] = {
+        CONF_HOST: host,
+        **ports,
+        CONF_DIALECT: dialect.value,
     }
+    if box.mac:
+        data[CONF_MAC] = dr.format_mac(box.mac)
+    return _Found(data, box, devices, register), {}
+
+
+def _address_schema(defaults: dict[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, "")): TextSelector(),
+            **{
+                vol.Required(key, default=defaults.get(key, DEFAULT_PORTS[key])): _PORT
+                for key in _PORT_KEYS
+            },
+        }
+    )
+
+
+def _title(found: _Found) -> str:
+    return f"SE5 {found.box.hostname or found.data[CONF_HOST]}"
 
 
 class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an SE5 box."""
 
-    VERSION = 1
+    VERSION = VERSION
 
     def __init__(self) -> None:
-        self._data: dict[str, Any] = {}
-        self._devices: list[Device] = []
+        self._found: _Found | None = None
 
     @staticmethod
     @callback
@@ -145,89 +149,136 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
         """The options flow."""
         return Se5OptionsFlow()
 
+    async def _async_check(
+        self, user_input: dict[str, Any]
+    ) -> tuple[_Found | None, dict[str, str]]:
+        host = normalize_host(user_input[CONF_HOST])
+        if host is None:
+            return None, {CONF_HOST: "invalid_host"}
+        ports = {key: int(user_input[key]) for key in _PORT_KEYS}
+        return await _async_probe(self.hass, host, ports)
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the box's address and check it answers as an SE5 box."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            host = normalize_host(user_input[CONF_HOST])
-            rest_port = int(user_input[CONF_REST_PORT])
-            event_port = int(user_input[CONF_EVENT_PORT])
-            if host is None:
-                errors[CONF_HOST] = "invalid_host"
-            else:
-                await self.async_set_unique_id(host)
+            found, errors = await self._async_check(user_input)
+            if found is not None:
+                await self.async_set_unique_id(found.box.unique_id)
                 self._abort_if_unique_id_configured()
-                try:
-                    dialect, devices = await async_list_devices(self.hass, host, rest_port)
-                except Se5Error as err:
-                    errors["base"] = error_key(err)
-                else:
-                    self._data = {
-                        CONF_HOST: host,
-                        CONF_REST_PORT: rest_port,
-                        CONF_EVENT_PORT: event_port,
-                        CONF_DIALECT: dialect.value,
-                    }
-                    self._devices = devices
-                    return await self.async_step_devices()
-        defaults = {**DEFAULT_PORTS, CONF_HOST: "", **(user_input or {})}
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_HOST, default=defaults[CONF_HOST]): TextSelector(),
-                vol.Required(CONF_REST_PORT, default=defaults[CONF_REST_PORT]): _PORT,
-                vol.Required(CONF_EVENT_PORT, default=defaults[CONF_EVENT_PORT]): _PORT,
-            }
+                self._found = found
+                return await self.async_step_devices()
+        return self.async_show_form(
+            step_id="user", data_schema=_address_schema(user_input or {}), errors=errors
         )
-        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
 
     async def async_step_devices(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick the devices to follow and the images to receive."""
-        dialect = Dialect(self._data[CONF_DIALECT])
+        found = self._found
+        if found is None:  # only reached from the steps that found the box
+            return self.async_abort(reason="not_se5")
         if user_input is not None:
-            known = {device.id for device in self._devices}
+            known = {device.id for device in found.devices}
             return self.async_create_entry(
-                title=f"SE5 {self._data[CONF_HOST]}",
-                data=self._data,
-                options=_selection_options(user_input, known),
+                title=_title(found),
+                data=found.data,
+                options={
+                    **selection_options(user_input, known),
+                    CONF_PEOPLE: default_people(found.register),
+                },
             )
+        dialect = found.data[CONF_DIALECT]
         return self.async_show_form(
             step_id="devices",
-            data_schema=_selection_schema(self._devices, dialect, {}),
+            data_schema=selection_schema(found.devices, dialect, {}),
             description_placeholders={
-                "count": str(len(self._devices)),
-                "host": self._data[CONF_HOST],
-                "dialect": dialect.value.upper(),
+                "count": str(len(found.devices)),
+                "host": found.data[CONF_HOST],
+                "dialect": dialect.upper(),
+                "people": str(len(found.register.people)),
             },
         )
 
-
-class Se5OptionsFlow(OptionsFlow):
-    """Change the devices and images followed; applied without a reload."""
-
-    _devices: tuple[Dialect, list[Device]] | None = None
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Pick again, from the box's current device list."""
-        entry = self.config_entry
-        if self._devices is None:
-            dialect = Dialect(entry.data[CONF_DIALECT])
-            if entry.state is ConfigEntryState.LOADED:
-                self._devices = dialect, list(entry.runtime_data.devices.values())
-            else:
-                try:
-                    self._devices = await async_list_devices(
-                        self.hass, entry.data[CONF_HOST], entry.data[CONF_REST_PORT], dialect
-                    )
-                except Se5Error as err:
-                    return self.async_abort(reason=error_key(err))
-        dialect, devices = self._devices
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address and ports of the same box."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
         if user_input is not None:
-            known = {device.id for device in devices}
-            return self.async_create_entry(data=_selection_options(user_input, known))
+            found, errors = await self._async_check(user_input)
+            if found is not None:
+                await self.async_set_unique_id(found.box.unique_id)
+                self._abort_if_unique_id_mismatch(
+                    reason="wrong_box",
+                    description_placeholders={"title": entry.title},
+                )
+                return self.async_update_reload_and_abort(entry, data_updates=found.data)
         return self.async_show_form(
-            step_id="init",
-            data_schema=_selection_schema(devices, dialect, dict(entry.options)),
-            description_placeholders={"count": str(len(devices)), "host": entry.data[CONF_HOST]},
+            step_id="reconfigure",
+            data_schema=_address_schema({**entry.data, **(user_input or {})}),
+            errors=errors,
+            description_placeholders={"title": entry.title},
+        )
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """Handle a device with the box's MAC prefix taking an address: a new box, or moved."""
+        mac = dr.format_mac(discovery_info.macaddress)
+        host = discovery_info.ip
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.data.get(CONF_MAC) == mac:
+                if entry.data[CONF_HOST] != host:
+                    self.hass.config_entries.async_update_entry(
+                        entry, data={**entry.data, CONF_HOST: host}
+                    )
+                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                return self.async_abort(reason="already_configured")
+        ports = {key: int(DEFAULT_PORTS[key]) for key in _PORT_KEYS}
+        client = Se5Client(
+            async_get_clientsession(self.hass),
+            host,
+            ports[CONF_REST_PORT],
+            system_port=ports[CONF_SYSTEM_PORT],
+        )
+        try:
+            box = await client.get_box_info()
+        except Se5Error:
+            return self.async_abort(reason="not_se5")
+        await self.async_set_unique_id(box.unique_id or f"mac-{mac.replace(':', '')}")
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_MAC: mac})
+        self.context["title_placeholders"] = {"name": box.hostname or host}
+        self._discovered = {CONF_HOST: host, **ports}
+        self._discovered_box = box
+        return await self.async_step_discovery_confirm()
+
+    _discovered: dict[str, Any]
+    _discovered_box: BoxInfo
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer the discovered box for one-click set-up."""
+        host = self._discovered[CONF_HOST]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            found, errors = await self._async_check(self._discovered)
+            if found is not None:
+                self._found = found
+                return await self.async_step_devices()
+            # Non-default ports: the user step, filled in.
+            return self.async_show_form(
+                step_id="user", data_schema=_address_schema(self._discovered), errors=errors
+            )
+        box = self._discovered_box
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            description_placeholders={
+                "host": host,
+                "name": box.hostname or host,
+                "serial": box.serial or "-",
+                "model": box.model or "SE5",
+            },
         )

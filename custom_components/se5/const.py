@@ -7,7 +7,7 @@ from typing import Final
 
 from homeassistant.const import Platform
 
-from .client import DEFAULT_EVENT_PORT, DEFAULT_REST_PORT, PersonType
+from .client import DEFAULT_EVENT_PORT, DEFAULT_REST_PORT, DEFAULT_SYSTEM_PORT, PersonType
 
 DOMAIN: Final = "se5"
 MANUFACTURER: Final = "Sophgo"
@@ -15,13 +15,20 @@ MODEL: Final = "SE5 AI mini box"
 
 CONF_REST_PORT: Final = "rest_port"
 CONF_EVENT_PORT: Final = "event_port"
+CONF_SYSTEM_PORT: Final = "system_port"
+CONF_MAC: Final = "mac"
 CONF_DIALECT: Final = "dialect"
 CONF_DEVICES: Final = "devices"
 CONF_FACE_IMAGE: Final = "face_image"
 CONF_SCENE_IMAGE: Final = "scene_image"
 CONF_REGISTERED_IMAGE: Final = "registered_image"
+CONF_PEOPLE: Final = "people"
 
-DEFAULT_PORTS: Final = {CONF_REST_PORT: DEFAULT_REST_PORT, CONF_EVENT_PORT: DEFAULT_EVENT_PORT}
+DEFAULT_PORTS: Final = {
+    CONF_REST_PORT: DEFAULT_REST_PORT,
+    CONF_EVENT_PORT: DEFAULT_EVENT_PORT,
+    CONF_SYSTEM_PORT: DEFAULT_SYSTEM_PORT,
+}
 DEFAULT_IMAGES: Final = {
     CONF_FACE_IMAGE: True,
     CONF_SCENE_IMAGE: False,
@@ -31,17 +38,48 @@ WEB_UI_PORT: Final = 8888
 """The box's own web interface, linked as the devices' configuration URL."""
 
 EVENT_SE5: Final = "se5_event"
+EVENT_SE5_RECOVERED: Final = "se5_recognition_recovered"
+"""A recognition found in the box's history after a disconnection (never `se5_event`)."""
 PERSON_TYPES: Final = [kind.value for kind in PersonType]
 
 REFRESH_INTERVAL: Final = timedelta(minutes=5)
 """How often the device list is read again (also after each reconnection)."""
+PEOPLE_INTERVAL: Final = timedelta(minutes=5)
+"""How often the register of people is read again (also after each reconnection)."""
+HEALTH_INTERVAL: Final = timedelta(seconds=60)
+"""How often the box's health is read."""
+UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
+"""A box whose event stream stays down this long gets a repair issue."""
+
+SMALL_DEVICE_LIST: Final = 16
+"""A box listing at most this many devices has them all preselected (a box serves about 16)."""
+SMALL_REGISTER: Final = 20
+"""A register of at most this many people is followed whole by default; a larger one not."""
+MAX_PEOPLE: Final = 20_000
+"""The most people read from the register."""
+MAX_PEOPLE_OPTIONS: Final = 1_000
+"""The most people offered in the options (the followed ones always are)."""
+
+RECOVERY_WINDOW: Final = timedelta(hours=24)
+"""Recognitions missed while disconnected are looked up in the box's history this far back."""
+RECOVERY_LIMIT: Final = 500
+"""The most recognitions recovered after one disconnection."""
 
 MAX_EVENT_INFO_BYTES: Final = 512
 """identity_info on the bus keeps small scalar fields up to this size in all."""
 
-PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.CAMERA, Platform.EVENT, Platform.SENSOR]
+PLATFORMS: Final = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CAMERA,
+    Platform.EVENT,
+    Platform.IMAGE,
+    Platform.SENSOR,
+]
 
-ATTR_BOX_DEVICE_ID: Final = "box_device_id"
+SERVICE_OPEN_DOOR: Final = "open_door"
+ATTR_DURATION: Final = "duration"
+
 ATTR_DEVICE_NAME: Final = "device_name"
 ATTR_IDENTITY_ID: Final = "identity_id"
 ATTR_IDENTITY_NAME: Final = "identity_name"
@@ -49,7 +87,6 @@ ATTR_IDENTITY_INFO: Final = "identity_info"
 ATTR_GROUP: Final = "group"
 ATTR_PERSON_TYPE: Final = "person_type"
 ATTR_SCORE: Final = "score"
-ATTR_RAW_SCORE: Final = "raw_score"
 ATTR_TIMESTAMP: Final = "timestamp"
 ATTR_EVENT_ID: Final = "event_id"
-ATTR_HOST: Final = "host"
+ATTR_RECOVERED: Final = "recovered"

@@ -28,11 +28,8 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol
 
 
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    """The triggers of a camera, gate or reader (the box itself has none)."""
-    device = dr.async_get(hass).async_get(device_id)
-    ours = [ident for domain, ident in device.identifiers if domain == DOMAIN] if device else []
-    # The box is identified by its config entry's id and has no triggers of its own.
-    if not ours or hass.config_entries.async_get_entry(ours[0]) is not None:
+    """The triggers of a camera, gate or reader (the box and people have none)."""
+    if not is_box_device(hass, device_id):
         return []
     return [
         {
@@ -65,3 +62,23 @@ async def async_attach_trigger(
     return await event_trigger.async_attach_trigger(
         hass, event_config, action, trigger_info, platform_type="device"
     )
+
+
+def is_box_device(hass: HomeAssistant, device_id: str) -> bool:
+    """True for a camera, gate or reader of a box (identified `<box uid>_<device id>`)."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        return False
+    for entry_id in device.config_entries:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN or entry.unique_id is None:
+            continue
+        prefix = f"{entry.unique_id}_"
+        for domain, identifier in device.identifiers:
+            if (
+                domain == DOMAIN
+                and identifier.startswith(prefix)
+                and not identifier.startswith(f"{prefix}person_")
+            ):
+                return True
+    return False

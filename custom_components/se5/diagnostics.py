@@ -5,43 +5,77 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from homeassistant.components.diagnostics import REDACTED
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 from yarl import URL
 
-from .client import Device, Recognition
-from .hub import Se5ConfigEntry
+from .client import Device, Health, Recognition
+from .const import CONF_MAC, CONF_PEOPLE
+from .data import Se5ConfigEntry
 
 _IMAGE_FIELDS = ("face_image", "scene_image", "registered_image")
+_TO_REDACT = {CONF_MAC, "mac", "serial"}
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: Se5ConfigEntry
 ) -> dict[str, Any]:
     """Diagnostics of one box."""
-    hub = entry.runtime_data
-    stream = hub.stream
+    data = entry.runtime_data
+    push = data.push
+    stream = push.stream
     stats = stream.stats
+    options = dict(entry.options)
+    if CONF_PEOPLE in options:
+        options[CONF_PEOPLE] = f"{len(options[CONF_PEOPLE])} followed"
+    health = data.health.data
     return {
-        "entry": {"data": dict(entry.data), "options": dict(entry.options)},
-        "dialect": hub.stream_dialect.value,
-        "devices": [_device(device) for device in hub.devices.values()],
-        "followed": [device.id for device in hub.followed],
+        "entry": {
+            "data": async_redact_data(dict(entry.data), _TO_REDACT),
+            "options": options,
+            "unique_id": REDACTED,
+            "version": entry.version,
+        },
+        "box": async_redact_data(asdict(data.box), _TO_REDACT),
+        "dialect": push.dialect.value,
+        "door_api": data.door_api,
+        "devices": [_device(device) for device in data.devices.data.values()],
+        "followed": [device.id for device in data.devices.followed],
+        "missing": sorted(data.devices.missing_since),
         "stream": {
             "url": str(stream.url),
             "state": stream.state.value,
             "last_error": stream.last_error,
-            "subscription": stream.subscription.to_wire(hub.stream_dialect),
+            "subscription": stream.subscription.to_wire(push.dialect),
             "connections": stats.connections,
             "frames": stats.frames,
             "recognitions": stats.recognitions,
             "bad_frames": dict(stats.bad_frames),
         },
-        "recognitions": hub.recognitions,
+        "recognitions": push.recognitions,
+        "recovery": data.recovery.diagnostics(),
         "last_recognitions": {
-            device_id: _redacted(recognition) for device_id, recognition in hub.last.items()
+            device_id: _redacted(recognition) for device_id, recognition in push.last.items()
+        },
+        "people": {
+            "registered": len(data.people.data.people),
+            "by_type": data.people.data.counts,
+            "truncated": data.people.data.truncated,
+            "followed": len(data.followed_people()),
+            "last_update_success": data.people.last_update_success,
+        },
+        "health": {
+            "last_update_success": data.health.last_update_success,
+            "data": None if health is None else _health(health),
         },
     }
+
+
+def _health(health: Health) -> dict[str, Any]:
+    values = asdict(health)
+    if health.uptime is not None:
+        values["uptime"] = health.uptime.total_seconds()
+    return values
 
 
 def _device(device: Device) -> dict[str, Any]:

@@ -1,86 +1,159 @@
-"""Base entities: one for the box, one for each followed camera, gate or reader."""
+"""Base entities: of the box, of each followed device, of each followed person.
+
+Entities hear only about what concerns them (their device's recognitions, their person's, the
+stream's state) and write their state only when it changed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import Device, Recognition
-from .const import DOMAIN
-from .hub import Se5ConfigEntry, Se5Hub
+from .client import Device, Person, Recognition
+from .data import Se5ConfigEntry, Se5Data
+from .registry import box_identifier, device_identifier, person_identifier
 
 
 @callback
 def async_setup_device_entities(
     entry: Se5ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    make: Callable[[Se5Hub, Device], Iterable[Entity]],
+    make: Callable[[Se5Data, Device], Iterable[Entity]],
 ) -> None:
     """Add a platform's entities for each followed device, now and whenever one is picked."""
-    hub = entry.runtime_data
+    data = entry.runtime_data
 
     @callback
     def add(devices: list[Device]) -> None:
-        async_add_entities(entity for device in devices for entity in make(hub, device))
+        async_add_entities(entity for device in devices for entity in make(data, device))
 
-    entry.async_on_unload(hub.async_add_entities_listener(add))
+    entry.async_on_unload(data.registry.async_add_device_adder(add, data.devices.followed))
 
 
-class Se5BoxEntity(Entity):
-    """An entity of the box itself (the hub device)."""
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-
-    def __init__(self, hub: Se5Hub, description: EntityDescription) -> None:
-        self.hub = hub
-        self.entity_description = description
-        self._attr_unique_id = f"{hub.entry.entry_id}_{description.key}"
-        # The hub registered the devices; entities link to them by identifier.
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, hub.entry.entry_id)})
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the hub."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self.hub.async_add_listener(self._async_hub_updated))
+@callback
+def async_setup_person_entities(
+    entry: Se5ConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    make: Callable[[Se5Data, Person], Iterable[Entity]],
+) -> None:
+    """Add a platform's entities for each followed person, now and whenever one is picked."""
+    data = entry.runtime_data
 
     @callback
-    def _async_hub_updated(self) -> None:
-        self.async_write_ha_state()
+    def add(people: list[Person]) -> None:
+        async_add_entities(entity for person in people for entity in make(data, person))
+
+    entry.async_on_unload(data.registry.async_add_person_adder(add, data.followed_people()))
 
 
-class Se5DeviceEntity(Entity):
-    """An entity of one device attached to the box; unavailable while the stream is down."""
+class Se5Entity(Entity):
+    """Writes its state only when what it shows changed."""
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    _written: Hashable = None
 
-    def __init__(self, hub: Se5Hub, device: Device, description: EntityDescription) -> None:
-        self.hub = hub
+    def _state_key(self) -> Hashable:
+        """What the state shows; the default is availability alone."""
+        return self.available
+
+    async def async_added_to_hass(self) -> None:
+        """Home Assistant writes the first state right after this."""
+        await super().async_added_to_hass()
+        self._written = self._state_key()
+
+    @callback
+    def _async_write_if_changed(self) -> None:
+        key = self._state_key()
+        if key != self._written:
+            self._written = key
+            self.async_write_ha_state()
+
+
+def box_device(data: Se5Data) -> DeviceInfo:
+    """The link of a box entity to the box's device (registered by the registry)."""
+    return DeviceInfo(identifiers={box_identifier(data.box_uid)})
+
+
+class Se5BoxEntity(Se5Entity):
+    """An entity of the box itself (the hub device)."""
+
+    def __init__(self, data: Se5Data, description: EntityDescription) -> None:
+        self.data = data
+        self.entity_description = description
+        self._attr_unique_id = f"{data.box_uid}_{description.key}"
+        self._attr_device_info = box_device(data)
+
+
+class Se5DeviceEntity(Se5Entity):
+    """An entity of one device attached to the box.
+
+    Unavailable while the event stream is down or while the box does not list the device.
+    """
+
+    def __init__(self, data: Se5Data, device: Device, description: EntityDescription) -> None:
+        self.data = data
         self.device_id = device.id
         self.entity_description = description
-        self._attr_unique_id = f"{device.id}_{description.key}"
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, device.id)})
+        self._attr_unique_id = f"{data.box_uid}_{device.id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={device_identifier(data.box_uid, device.id)}
+        )
 
     @property
     def available(self) -> bool:
-        """Available while the event stream is connected."""
-        return self.hub.connected
+        """Available while the stream is up and the box lists the device."""
+        return self.data.push.connected and not self.data.devices.is_missing(self.device_id)
 
     @property
     def last(self) -> Recognition | None:
-        """The device's last recognition since start-up."""
-        return self.hub.last.get(self.device_id)
+        """The device's latest recognition since start-up."""
+        return self.data.push.last.get(self.device_id)
 
     async def async_added_to_hass(self) -> None:
-        """Follow the hub for this device."""
+        """Follow the stream's state, the device list and the device's recognitions."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.hub.async_add_listener(self._async_hub_updated, self.device_id))
+        push = self.data.push
+        self.async_on_remove(push.async_add_state_listener(self._async_write_if_changed))
+        self.async_on_remove(self.data.devices.async_add_listener(self._async_write_if_changed))
+        self.async_on_remove(
+            push.async_add_device_listener(self.device_id, self._async_recognition)
+        )
 
     @callback
-    def _async_hub_updated(self) -> None:
-        self.async_write_ha_state()
+    def _async_recognition(self, recognition: Recognition, live: bool) -> None:
+        """A recognition of this device (live, or recovered from the box's history)."""
+        self._async_write_if_changed()
+
+
+class Se5PersonEntity(Se5Entity):
+    """An entity of a followed person."""
+
+    def __init__(self, data: Se5Data, person: Person, description: EntityDescription) -> None:
+        self.data = data
+        self.identity_id = person.identity_id
+        self.entity_description = description
+        self._attr_unique_id = f"{data.box_uid}_person_{person.identity_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={person_identifier(data.box_uid, person.identity_id)}
+        )
+
+    @property
+    def sighting(self) -> Recognition | None:
+        """The person's latest recognition since start-up."""
+        return self.data.push.sightings.get(self.identity_id)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the person's recognitions."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.data.push.async_add_person_listener(self.identity_id, self._async_recognition)
+        )
+
+    @callback
+    def _async_recognition(self, recognition: Recognition, live: bool) -> None:
+        self._async_write_if_changed()

@@ -1,4 +1,4 @@
-"""One event entity per device: a recognition, typed by the kind of person."""
+"""One event entity per device: a live recognition, typed by the kind of person."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Device, Recognition
 from .const import ATTR_GROUP, ATTR_IDENTITY_ID, ATTR_IDENTITY_NAME, ATTR_SCORE, PERSON_TYPES
+from .data import Se5ConfigEntry, Se5Data
 from .entity import Se5DeviceEntity, async_setup_device_entities
-from .hub import Se5ConfigEntry, Se5Hub
 
 PARALLEL_UPDATES = 0
 
@@ -27,29 +27,28 @@ async def async_setup_entry(
 ) -> None:
     """Set up an event entity for each followed device, now and later."""
     async_setup_device_entities(
-        entry, async_add_entities, lambda hub, device: [Se5RecognitionEvent(hub, device)]
+        entry, async_add_entities, lambda data, device: [Se5RecognitionEvent(data, device)]
     )
 
 
 class Se5RecognitionEvent(Se5DeviceEntity, EventEntity):
-    """Fires for each recognition on the device."""
+    """Fires for each live recognition on the device (never for recovered ones)."""
 
-    def __init__(self, hub: Se5Hub, device: Device) -> None:
-        super().__init__(hub, device, RECOGNITION)
-        self._seen: Recognition | None = self.last
+    def __init__(self, data: Se5Data, device: Device) -> None:
+        super().__init__(data, device, RECOGNITION)
 
     @callback
-    def _async_hub_updated(self) -> None:
-        last = self.last
-        if last is not None and last is not self._seen:
-            self._seen = last
-            self._trigger_event(
-                last.person_type.value,
-                {
-                    ATTR_IDENTITY_NAME: last.identity_name,
-                    ATTR_IDENTITY_ID: last.identity_id,
-                    ATTR_SCORE: None if last.score is None else round(last.score, 4),
-                    ATTR_GROUP: last.group,
-                },
-            )
+    def _async_recognition(self, recognition: Recognition, live: bool) -> None:
+        if not live:
+            return
+        self._trigger_event(
+            recognition.person_type.value,
+            {
+                ATTR_IDENTITY_NAME: recognition.identity_name,
+                ATTR_IDENTITY_ID: recognition.identity_id,
+                ATTR_SCORE: None if recognition.score is None else round(recognition.score, 4),
+                ATTR_GROUP: recognition.group,
+            },
+        )
+        self._written = self._state_key()
         self.async_write_ha_state()

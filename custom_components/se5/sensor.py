@@ -1,11 +1,12 @@
-"""Sensors: each device's last recognition, and the box's recognition counter."""
+"""Sensors: each device's last recognition, each person's last sighting, the box's counts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from homeassistant.components.sensor import (
     RestoreSensor,
@@ -15,14 +16,24 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .client import Device, PersonType, Recognition
+from .client import Device, Person, PersonType, Recognition
 from .const import PERSON_TYPES
-from .entity import Se5BoxEntity, Se5DeviceEntity, async_setup_device_entities
-from .hub import Se5ConfigEntry, Se5Hub
+from .data import Se5ConfigEntry, Se5Data
+from .entity import (
+    Se5BoxEntity,
+    Se5DeviceEntity,
+    Se5PersonEntity,
+    async_setup_device_entities,
+    async_setup_person_entities,
+    box_device,
+)
+from .health import HEALTH_SENSORS, Se5HealthSensor
+from .people import Se5PeopleCoordinator
 
 PARALLEL_UPDATES = 0
 
@@ -30,19 +41,26 @@ MAX_STATE_LENGTH = 255
 STRANGER_STATE = PersonType.STRANGER.value
 """State of `last_person` for a stranger; translated in the frontend."""
 
+type Value = StateType | date | datetime | Decimal
+
 
 @dataclass(frozen=True, kw_only=True)
 class Se5SensorEntityDescription(SensorEntityDescription):
-    """A sensor computed from a device's last recognition."""
+    """A sensor computed from a recognition (a device's latest, or a person's)."""
 
-    value_fn: Callable[[Recognition], StateType | datetime]
+    value_fn: Callable[[Se5Data, Recognition], Value]
 
 
-def _person(recognition: Recognition) -> str | None:
+def _person(_data: Se5Data, recognition: Recognition) -> str | None:
     if recognition.is_stranger:
         return STRANGER_STATE
     name = recognition.identity_name.strip() or recognition.identity_id
     return name[:MAX_STATE_LENGTH] or None
+
+
+def _device_name(data: Se5Data, recognition: Recognition) -> str | None:
+    device = data.devices.data.get(recognition.device_id)
+    return (device.name if device else recognition.device_id)[:MAX_STATE_LENGTH]
 
 
 DEVICE_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
@@ -56,14 +74,14 @@ DEVICE_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
         translation_key="last_person_type",
         device_class=SensorDeviceClass.ENUM,
         options=PERSON_TYPES,
-        value_fn=lambda recognition: recognition.person_type.value,
+        value_fn=lambda _data, recognition: recognition.person_type.value,
     ),
     Se5SensorEntityDescription(
         key="last_score",
         translation_key="last_score",
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=1,
-        value_fn=lambda recognition: (
+        value_fn=lambda _data, recognition: (
             None if recognition.score is None else round(recognition.score * 100, 2)
         ),
     ),
@@ -71,7 +89,21 @@ DEVICE_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
         key="last_recognition",
         translation_key="last_recognition",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda recognition: recognition.timestamp,
+        value_fn=lambda _data, recognition: recognition.timestamp,
+    ),
+)
+
+PERSON_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
+    Se5SensorEntityDescription(
+        key="last_seen",
+        translation_key="last_seen",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda _data, recognition: recognition.timestamp,
+    ),
+    Se5SensorEntityDescription(
+        key="last_seen_at",
+        translation_key="last_seen_at",
+        value_fn=_device_name,
     ),
 )
 
@@ -84,48 +116,132 @@ RECOGNITIONS = SensorEntityDescription(
     entity_registry_enabled_default=False,
 )
 
+REGISTERED_PEOPLE = SensorEntityDescription(
+    key="registered_people",
+    translation_key="registered_people",
+    state_class=SensorStateClass.MEASUREMENT,
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: Se5ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the box counter, and the sensors of each followed device, now and later."""
-    async_add_entities([Se5RecognitionCounter(entry.runtime_data, RECOGNITIONS)])
+    """Set up the box's sensors, and those of each followed device and person, now and later."""
+    data = entry.runtime_data
+    async_add_entities(
+        [
+            Se5RecognitionCounter(data, RECOGNITIONS),
+            Se5RegisteredPeople(data.people, data, REGISTERED_PEOPLE),
+            *(Se5HealthSensor(data.health, data, description) for description in HEALTH_SENSORS),
+        ]
+    )
     async_setup_device_entities(
         entry,
         async_add_entities,
-        lambda hub, device: (Se5LastRecognitionSensor(hub, device, d) for d in DEVICE_SENSORS),
+        lambda data, device: (Se5LastRecognitionSensor(data, device, d) for d in DEVICE_SENSORS),
+    )
+    async_setup_person_entities(
+        entry,
+        async_add_entities,
+        lambda data, person: (Se5LastSightingSensor(data, person, d) for d in PERSON_SENSORS),
     )
 
 
 class Se5LastRecognitionSensor(Se5DeviceEntity, RestoreSensor):
-    """A value of the device's last recognition, kept across restarts."""
+    """A value of the device's latest recognition, kept across restarts."""
 
     entity_description: Se5SensorEntityDescription
 
-    def __init__(self, hub: Se5Hub, device: Device, description: Se5SensorEntityDescription):
-        super().__init__(hub, device, description)
-        self._restored: StateType | date | datetime | Decimal = None
+    def __init__(self, data: Se5Data, device: Device, description: Se5SensorEntityDescription):
+        super().__init__(data, device, description)
+        self._restored: Value = None
 
     async def async_added_to_hass(self) -> None:
         """Restore the last value seen before Home Assistant stopped."""
         await super().async_added_to_hass()
-        if self.last is None and (data := await self.async_get_last_sensor_data()) is not None:
-            self._restored = data.native_value
+        if self.last is None and (stored := await self.async_get_last_sensor_data()) is not None:
+            self._restored = stored.native_value
+        self._written = self._state_key()
 
     @property
-    def native_value(self) -> StateType | date | datetime | Decimal:
-        """The value from the last recognition."""
+    def native_value(self) -> Value:
+        """The value from the latest recognition."""
         if (last := self.last) is None:
             return self._restored
-        return self.entity_description.value_fn(last)
+        return self.entity_description.value_fn(self.data, last)
+
+    def _state_key(self) -> Hashable:
+        return (self.available, self.native_value)
+
+
+class Se5LastSightingSensor(Se5PersonEntity, RestoreSensor):
+    """When and where a followed person was last recognized, kept across restarts."""
+
+    entity_description: Se5SensorEntityDescription
+
+    def __init__(self, data: Se5Data, person: Person, description: Se5SensorEntityDescription):
+        super().__init__(data, person, description)
+        self._restored: Value = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last value seen before Home Assistant stopped."""
+        await super().async_added_to_hass()
+        if self.sighting is None and (stored := await self.async_get_last_sensor_data()):
+            self._restored = stored.native_value
+        self._written = self._state_key()
+
+    @property
+    def native_value(self) -> Value:
+        """The value from the person's latest recognition."""
+        if (sighting := self.sighting) is None:
+            return self._restored
+        return self.entity_description.value_fn(self.data, sighting)
+
+    def _state_key(self) -> Hashable:
+        return self.native_value
 
 
 class Se5RecognitionCounter(Se5BoxEntity, SensorEntity):
     """Recognitions received from the box since Home Assistant started."""
 
+    async def async_added_to_hass(self) -> None:
+        """Count with every recognition."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.data.push.async_add_recognition_listener(self._counted))
+
+    @callback
+    def _counted(self, _recognition: Recognition, live: bool) -> None:
+        if live:
+            self.async_write_ha_state()
+
     @property
     def native_value(self) -> int:
         """The count."""
-        return self.hub.recognitions
+        return self.data.push.recognitions
+
+
+class Se5RegisteredPeople(CoordinatorEntity[Se5PeopleCoordinator], SensorEntity):
+    """How many people the box's register holds; by kind in the attributes (no names)."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: Se5PeopleCoordinator, data: Se5Data, description: SensorEntityDescription
+    ) -> None:
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{data.box_uid}_{description.key}"
+        self._attr_device_info = box_device(data)
+
+    @property
+    def native_value(self) -> int:
+        """The number of people."""
+        return len(self.coordinator.data.people)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """How many of each kind, and whether the register was too large to read whole."""
+        register = self.coordinator.data
+        return {**register.counts, "truncated": register.truncated}

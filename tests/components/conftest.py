@@ -11,7 +11,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.se5 import hub as hub_module
+from custom_components.se5 import coordinator as coordinator_module
 from custom_components.se5.client import Backoff, StreamState
 from custom_components.se5.compat import device_by_identifier
 from custom_components.se5.const import (
@@ -19,11 +19,15 @@ from custom_components.se5.const import (
     CONF_DIALECT,
     CONF_EVENT_PORT,
     CONF_FACE_IMAGE,
+    CONF_MAC,
+    CONF_PEOPLE,
     CONF_REGISTERED_IMAGE,
     CONF_REST_PORT,
     CONF_SCENE_IMAGE,
+    CONF_SYSTEM_PORT,
     DOMAIN,
 )
+from custom_components.se5.registry import device_identifier, person_identifier
 from se5sim import Simulator
 from tests.helpers import wait_for
 
@@ -36,8 +40,10 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 @pytest.fixture(autouse=True)
 def fast_stream(monkeypatch: pytest.MonkeyPatch) -> Generator[None]:
     """Short heartbeat and backoff, so that drops and reboots play out in a second."""
-    monkeypatch.setattr(hub_module, "HEARTBEAT", 1.0)
-    monkeypatch.setattr(hub_module, "BACKOFF", Backoff(initial=0.05, maximum=0.2, stable_after=0.5))
+    monkeypatch.setattr(coordinator_module, "HEARTBEAT", 1.0)
+    monkeypatch.setattr(
+        coordinator_module, "BACKOFF", Backoff(initial=0.05, maximum=0.2, stable_after=0.5)
+    )
     return
 
 
@@ -57,22 +63,27 @@ async def sim(socket_enabled: None, dialect: str) -> AsyncIterator[Simulator]:
 
 
 def entry_for(sim: Simulator, **options: Any) -> MockConfigEntry:
-    """A config entry for the simulator; all devices and all images unless told."""
+    """A config entry for the simulator; all devices and all images, nobody, unless told."""
+    assert sim.serial is not None
     return MockConfigEntry(
         domain=DOMAIN,
         title="SE5 127.0.0.1",
-        unique_id="127.0.0.1",
+        unique_id=sim.serial,
+        version=2,
         data={
             CONF_HOST: "127.0.0.1",
             CONF_REST_PORT: sim.rest_port,
             CONF_EVENT_PORT: sim.ws_port,
+            CONF_SYSTEM_PORT: sim.system_port,
             CONF_DIALECT: sim.dialect,
+            CONF_MAC: sim.mac,
         },
         options={
             CONF_DEVICES: [device.id for device in sim.devices],
             CONF_FACE_IMAGE: True,
             CONF_SCENE_IMAGE: True,
             CONF_REGISTERED_IMAGE: False,
+            CONF_PEOPLE: [],
             **options,
         },
     )
@@ -90,12 +101,13 @@ async def setup_entry(
     entry.add_to_hass(hass)
     if enable_counter:
         er.async_get(hass).async_get_or_create(
-            "sensor", DOMAIN, f"{entry.entry_id}_recognitions", config_entry=entry
+            "sensor", DOMAIN, f"{entry.unique_id}_recognitions", config_entry=entry
         )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     await wait_for(
-        lambda: entry.runtime_data.stream.state is StreamState.CONNECTED, what="stream connected"
+        lambda: entry.runtime_data.push.stream.state is StreamState.CONNECTED,
+        what="stream connected",
     )
     await sim.wait_for_subscription(count=subscribed + 1)
     await hass.async_block_till_done()
@@ -116,8 +128,30 @@ def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
     return found
 
 
-def ha_device(
-    hass: HomeAssistant, entry: MockConfigEntry, identifier: str
+def ha_device(hass: HomeAssistant, entry: MockConfigEntry, device_id: str) -> dr.DeviceEntry | None:
+    """The entry's device for a box device id."""
+    assert entry.unique_id is not None
+    return device_by_identifier(
+        dr.async_get(hass), device_identifier(entry.unique_id, device_id), entry.entry_id
+    )
+
+
+def ha_box(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry | None:
+    """The entry's box device."""
+    assert entry.unique_id is not None
+    return device_by_identifier(dr.async_get(hass), (DOMAIN, entry.unique_id), entry.entry_id)
+
+
+def ha_person(
+    hass: HomeAssistant, entry: MockConfigEntry, identity_id: str
 ) -> dr.DeviceEntry | None:
-    """The entry's device with an se5 identifier (a box device id, or the entry id for the box)."""
-    return device_by_identifier(dr.async_get(hass), (DOMAIN, identifier), entry.entry_id)
+    """The entry's device of a followed person."""
+    assert entry.unique_id is not None
+    return device_by_identifier(
+        dr.async_get(hass), person_identifier(entry.unique_id, identity_id), entry.entry_id
+    )
+
+
+def uid(entry: MockConfigEntry, *parts: str) -> str:
+    """A unique id scoped by the entry's box: `uid(entry, device_id, "recognition")`."""
+    return "_".join([str(entry.unique_id), *parts])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
@@ -16,10 +18,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.se5 import logbook as se5_logbook
-from custom_components.se5.const import DOMAIN, EVENT_SE5
+from custom_components.se5.const import DOMAIN, EVENT_SE5, EVENT_SE5_RECOVERED
 from custom_components.se5.device_trigger import TRIGGER_TYPES
 from se5sim import Simulator
-from tests.components.conftest import ha_device
+from tests.components.conftest import ha_box, ha_device
 from tests.helpers import wait_for
 
 
@@ -27,7 +29,7 @@ async def test_triggers_listed_for_cameras_only(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
     camera = ha_device(hass, entry, sim.devices[0].id)
-    box = ha_device(hass, entry, entry.entry_id)
+    box = ha_box(hass, entry)
     assert camera is not None
     assert box is not None
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, camera.id)
@@ -77,11 +79,23 @@ async def test_vip_trigger_fires_for_vips_at_that_camera(
     await sim.fire(back.id, identity_id=vip.identity_id)  # another camera
     await sim.fire(front.id, person_type="employee")
     await sim.fire(front.id, identity_id=vip.identity_id)
-    await wait_for(lambda: entry.runtime_data.recognitions == 3, what="three recognitions")
+    await wait_for(lambda: entry.runtime_data.push.recognitions == 3, what="three recognitions")
     await hass.async_block_till_done()
     calls = [call.data for call in service_calls if call.domain == "test"]
     assert sorted(call["trigger"] for call in calls) == ["recognized", "recognized", "vip"]
     assert next(call for call in calls if call["trigger"] == "vip")["name"] == vip.name
+
+
+def logbook_describers(hass: HomeAssistant) -> dict[str, Callable[[Any], dict[str, str]]]:
+    """The logbook describers of the integration, by event type."""
+    described: dict[str, Callable[[Any], dict[str, str]]] = {}
+
+    def describe_event(domain: str, event_type: str, describer: Any) -> None:
+        assert domain == DOMAIN
+        described[event_type] = describer
+
+    se5_logbook.async_describe_events(hass, describe_event)
+    return described
 
 
 @pytest.mark.parametrize(
@@ -104,19 +118,12 @@ async def test_logbook_describes_recognitions(
 ) -> None:
     hass.config.language = language
     await translation.async_get_translations(hass, language, "entity", {DOMAIN})
-    described: dict[str, object] = {}
-
-    def describe_event(domain: str, event_type: str, describer: object) -> None:
-        described.update(domain=domain, event_type=event_type, describer=describer)
-
-    se5_logbook.async_describe_events(hass, describe_event)
-    assert described["domain"] == DOMAIN
-    assert described["event_type"] == EVENT_SE5
+    describers = logbook_describers(hass)
+    assert set(describers) == {EVENT_SE5, EVENT_SE5_RECOVERED}
     camera = ha_device(hass, entry, sim.devices[0].id)
     assert camera is not None
     data = {"device_id": camera.id, "person_type": person_type, "identity_name": name}
-    describer = described["describer"]
-    assert callable(describer)
+    describer = describers[EVENT_SE5]
     entry_text = describer(SimpleNamespace(data=data))
     assert entry_text == {"name": sim.devices[0].name, "message": expected}
     # Without a device, the name from the event is used.

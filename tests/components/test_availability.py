@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.se5.const import EVENT_SE5
 from se5sim import Simulator
-from tests.components.conftest import entity_id
+from tests.components.conftest import entity_id, uid
 from tests.helpers import wait_for
 
 
@@ -22,12 +22,12 @@ async def test_reboot_unavailable_then_back(
     dialect: str,
 ) -> None:
     device = sim.devices[0]
-    connectivity = entity_id(hass, "binary_sensor", f"{entry.entry_id}_event_stream")
+    connectivity = entity_id(hass, "binary_sensor", uid(entry, "event_stream"))
     per_device = [
-        entity_id(hass, "sensor", f"{device.id}_last_person"),
-        entity_id(hass, "sensor", f"{device.id}_last_recognition"),
-        entity_id(hass, "camera", f"{device.id}_last_face"),
-        entity_id(hass, "event", f"{device.id}_recognition"),
+        entity_id(hass, "sensor", uid(entry, device.id, "last_person")),
+        entity_id(hass, "sensor", uid(entry, device.id, "last_recognition")),
+        entity_id(hass, "camera", uid(entry, device.id, "last_face")),
+        entity_id(hass, "event", uid(entry, device.id, "recognition")),
     ]
 
     def state(eid: str) -> str:
@@ -41,7 +41,7 @@ async def test_reboot_unavailable_then_back(
     await sim.go_down()
     await wait_for(lambda: state(connectivity) == STATE_OFF, what="connectivity off")
     assert all(state(eid) == STATE_UNAVAILABLE for eid in per_device)
-    counter = entity_id(hass, "sensor", f"{entry.entry_id}_recognitions")
+    counter = entity_id(hass, "sensor", uid(entry, "recognitions"))
     assert state(counter) == "0"  # the box's own diagnostics stay available
 
     await sim.come_back(init_seconds=0.3)
@@ -60,7 +60,7 @@ async def test_reboot_unavailable_then_back(
 async def test_drop_reconnects_without_reload(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
-    hub = entry.runtime_data
+    hub = entry.runtime_data.push
     await sim.drop_connections()
     await sim.wait_for_subscription(count=2)
     await wait_for(lambda: hub.connected, what="reconnected")
@@ -76,8 +76,8 @@ async def test_a_failing_handler_does_not_end_the_stream(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    hub = entry.runtime_data
-    handle = hub._async_handle
+    hub = entry.runtime_data.push
+    handle = hub.async_handle
     calls: list[str] = []
 
     def flaky(recognition: object) -> None:
@@ -86,7 +86,7 @@ async def test_a_failing_handler_does_not_end_the_stream(
             raise RuntimeError("boom")
         handle(recognition)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(hub, "_async_handle", flaky)
+    monkeypatch.setattr(hub, "async_handle", flaky)
     await sim.fire(sim.devices[0].id)
     sent = await sim.fire(sim.devices[0].id)
     await wait_for(lambda: hub.recognitions == 1, what="second recognition handled")

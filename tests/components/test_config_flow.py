@@ -26,7 +26,7 @@ from custom_components.se5.const import (
     DOMAIN,
 )
 from se5sim import Simulator
-from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
 from tests.helpers import start_http_server, wait_for
 
 
@@ -187,7 +187,7 @@ async def test_options_change_resubscribes_on_the_same_socket(
     assert sim.connections_total == 1
     assert entry.state is ConfigEntryState.LOADED
     # New devices got entities and the unfollowed one is gone, with its entities.
-    hub = entry.runtime_data
+    hub = entry.runtime_data.push
     await hass.async_block_till_done()
     entities = er.async_get(hass)
     assert hub.ha_device_id(sim.devices[0].id) is None
@@ -197,7 +197,7 @@ async def test_options_change_resubscribes_on_the_same_socket(
         camera = ha_device(hass, entry, device.id)
         assert camera is not None
         assert len(er.async_entries_for_device(entities, camera.id, True)) == 7
-        state = hass.states.get(entity_id(hass, "event", f"{device.id}_recognition"))
+        state = hass.states.get(entity_id(hass, "event", uid(entry, device.id, "recognition")))
         assert state is not None
     sent = await sim.fire(sim.devices[2].id)
     await wait_for(lambda: sim.devices[2].id in hub.last, what="event from new device")

@@ -27,7 +27,7 @@ async def test_diagnostics_redacted(
     sim.devices[1].url = "rtsp://admin:s3cret@192.168.1.102:554/ch1"
     entry = entry_for(sim)
     await setup_entry(hass, entry, sim)
-    hub = entry.runtime_data
+    hub = entry.runtime_data.push
     vip = next(p for p in sim.people if p.person_type == "vip")
     sent = await sim.fire(sim.devices[0].id, identity_id=vip.identity_id)
     await wait_for(lambda: hub.last, what="recognition")

@@ -15,32 +15,51 @@ from custom_components.se5 import async_remove_config_entry_device
 from custom_components.se5.client import StreamState
 from custom_components.se5.const import CONF_DIALECT, DOMAIN
 from se5sim import Simulator
-from tests.components.conftest import entry_for, ha_device, setup_entry
+from tests.components.conftest import entry_for, ha_box, ha_device, setup_entry, uid
 from tests.helpers import wait_for
 
 
 async def test_devices_in_the_registry(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
-    box = ha_device(hass, entry, entry.entry_id)
+    box = ha_box(hass, entry)
     assert box is not None
     assert box.manufacturer == "Sophgo"
     assert box.name == "SE5 127.0.0.1"
-    assert box.configuration_url == "http://127.0.0.1:8888"
+    assert box.serial_number == sim.serial
+    assert box.configuration_url == "http://127.0.0.1/"
+    assert (dr.CONNECTION_NETWORK_MAC, sim.mac) in box.connections
+    assert box.hw_version
+    assert box.sw_version
     for device in sim.devices:
         camera = ha_device(hass, entry, device.id)
         assert camera is not None
         assert camera.name == device.name
         assert camera.via_device_id == box.id
+        assert camera.manufacturer == "Sophgo"
         assert camera.model
-        assert camera.configuration_url == "http://127.0.0.1:8888"
+        assert camera.configuration_url == "http://127.0.0.1/"
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    # Per camera: event, 4 sensors, 2 cameras; per box: connectivity and counter.
-    assert len(entities) == 3 * 7 + 2
+    with_relay = [d for d in sim.devices if d.relay]
+    assert len(with_relay) == 2
+    # Per camera: event, 4 sensors, 2 cameras, a door button when it has a relay; per box:
+    # connectivity, counter, registered people and 9 health sensors.
+    assert len(entities) == 3 * 7 + len(with_relay) + 12
     assert all(e.has_entity_name for e in entities)
     assert all(e.translation_key for e in entities)
+    assert all(str(e.unique_id).startswith(f"{sim.serial}_") for e in entities)
     disabled = {e.unique_id for e in entities if e.disabled_by is not None}
-    assert disabled == {f"{d.id}_last_scene" for d in sim.devices}
+    assert disabled == {uid(entry, d.id, "last_scene") for d in sim.devices} | {
+        uid(entry, key)
+        for key in (
+            "board_temperature",
+            "cpu_usage",
+            "tpu_usage",
+            "memory_usage",
+            "external_disk_usage",
+            "fan_speed",
+        )
+    }
 
 
 async def test_counter_disabled_by_default(
@@ -48,9 +67,7 @@ async def test_counter_disabled_by_default(
 ) -> None:
     entry = entry_for(sim)
     await setup_entry(hass, entry, sim, enable_counter=False)
-    counter = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_recognitions"
-    )
+    counter = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, uid(entry, "recognitions"))
     assert counter is not None
     registry_entry = er.async_get(hass).async_get(counter)
     assert registry_entry is not None
@@ -96,14 +113,14 @@ async def test_reload_twenty_times_leaves_nothing(
         assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
         await sim.wait_for_subscription(count=round_)
-        await wait_for(lambda: entry.runtime_data.connected, what="connected")
+        await wait_for(lambda: entry.runtime_data.push.connected, what="connected")
     assert entry.state is ConfigEntryState.LOADED
     await wait_for(lambda: sim.active_connections == 1, what="one connection on the box")
     assert len(asyncio.all_tasks()) <= tasks_before
-    hub = entry.runtime_data
+    push = entry.runtime_data.push
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
-    assert hub.stream.state is StreamState.STOPPED
+    assert push.stream.state is StreamState.STOPPED
     await wait_for(lambda: sim.active_connections == 0, what="no connection on the box")
     # verify_cleanup (autouse) fails the test on any lingering task or timer.
 
@@ -111,14 +128,14 @@ async def test_reload_twenty_times_leaves_nothing(
 async def test_remove_device(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
-    box = ha_device(hass, entry, entry.entry_id)
+    box = ha_box(hass, entry)
     camera = ha_device(hass, entry, sim.devices[0].id)
     assert box is not None
     assert camera is not None
     assert not await async_remove_config_entry_device(hass, entry, box)
     assert not await async_remove_config_entry_device(hass, entry, camera)
     stale = dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "gone-device")}
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, uid(entry, "gone-device"))}
     )
     assert await async_remove_config_entry_device(hass, entry, stale)
 
@@ -132,10 +149,10 @@ async def test_stream_down_and_back_logs_once(
 ) -> None:
     caplog.set_level(logging.INFO, logger="custom_components.se5")
     await sim.go_down()
-    await wait_for(lambda: not entry.runtime_data.connected, what="down")
+    await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
     await asyncio.sleep(0.5)  # several failed reconnection attempts
     await sim.come_back()
-    await wait_for(lambda: entry.runtime_data.connected, what="back")
+    await wait_for(lambda: entry.runtime_data.push.connected, what="back")
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
     assert len([m for m in messages if "is down" in m]) == 1
     assert len([m for m in messages if "is back" in m]) == 1

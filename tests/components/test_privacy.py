@@ -27,7 +27,7 @@ async def test_logs_above_debug_hold_no_name_identity_or_image(
     dialect: str,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    hub = entry.runtime_data
+    hub = entry.runtime_data.push
     vip = next(p for p in sim.people if p.person_type == "vip")
     await sim.fire(sim.devices[0].id, identity_id=vip.identity_id)
     await sim.send_bad_frame("truncated")  # a frame with a name in it, cut short

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.se5.client import PersonType, Recognition
 from custom_components.se5.const import DOMAIN, EVENT_SE5
 from se5sim import Simulator
-from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
 from tests.helpers import wait_for
 
 
@@ -43,14 +43,24 @@ async def test_one_recognition_everywhere(
     assert camera_device is not None
     expected_score = sent.score / 100 if sent.score > 1 else sent.score
     assert data["device_id"] == camera_device.id
-    assert data["box_device_id"] == device.id
     assert data["device_name"] == device.name
     assert data["identity_id"] == vip.identity_id
     assert data["identity_name"] == vip.name
     assert data["person_type"] == "vip"
     assert data["score"] == pytest.approx(expected_score, abs=1e-4)
-    assert data["raw_score"] == pytest.approx(sent.score)
-    assert data["host"] == "127.0.0.1"
+    # What the event carries, and nothing more (each field is documented in the README).
+    assert set(data) <= {
+        "device_id",
+        "device_name",
+        "identity_id",
+        "identity_name",
+        "person_type",
+        "score",
+        "timestamp",
+        "group",
+        "event_id",
+        "identity_info",
+    }
     assert datetime.fromisoformat(data["timestamp"]).timestamp() == pytest.approx(
         sent.timestamp_ms / 1000
     )
@@ -64,7 +74,7 @@ async def test_one_recognition_everywhere(
     _assert_no_image(data)
 
     prefix = device.id
-    event_state = hass.states.get(entity_id(hass, "event", f"{prefix}_recognition"))
+    event_state = hass.states.get(entity_id(hass, "event", uid(entry, prefix, "recognition")))
     assert event_state is not None
     assert event_state.attributes["event_type"] == "vip"
     assert event_state.attributes["identity_name"] == vip.name
@@ -89,11 +99,11 @@ async def test_one_recognition_everywhere(
     assert datetime.fromisoformat(state("last_recognition")).timestamp() == pytest.approx(
         sent.timestamp_ms / 1000
     )
-    counter = hass.states.get(entity_id(hass, "sensor", f"{entry.entry_id}_recognitions"))
+    counter = hass.states.get(entity_id(hass, "sensor", uid(entry, "recognitions")))
     assert counter is not None
     assert counter.state == "1"
 
-    face = await async_get_image(hass, entity_id(hass, "camera", f"{prefix}_last_face"))
+    face = await async_get_image(hass, entity_id(hass, "camera", uid(entry, prefix, "last_face")))
     assert face.content == sent.face_jpeg
     assert face.content_type == "image/jpeg"
 
@@ -125,10 +135,10 @@ async def test_stranger_and_other_devices(
     await wait_for(lambda: len(events) == 1, what="first event")
     await hass.async_block_till_done()
 
-    person = hass.states.get(entity_id(hass, "sensor", f"{first.id}_last_person"))
+    person = hass.states.get(entity_id(hass, "sensor", uid(entry, first.id, "last_person")))
     assert person is not None
     assert person.state == "stranger"
-    other = hass.states.get(entity_id(hass, "sensor", f"{second.id}_last_person"))
+    other = hass.states.get(entity_id(hass, "sensor", uid(entry, second.id, "last_person")))
     assert other is not None
     assert other.state == STATE_UNKNOWN
     assert events[0].data["person_type"] == "stranger"
@@ -142,12 +152,14 @@ async def test_face_falls_back_to_scene_and_scene_camera(
     registry = er.async_get(hass)
     # "Last scene" is disabled by default; enable it as a user would.
     scene_camera = registry.async_get_or_create(
-        "camera", DOMAIN, f"{device.id}_last_scene", disabled_by=None
+        "camera", DOMAIN, uid(entry, device.id, "last_scene"), disabled_by=None
     ).entity_id
     await setup_entry(hass, entry, sim)
     sent = await sim.fire(device.id)
-    await wait_for(lambda: device.id in entry.runtime_data.last, what="recognition")
-    face = await async_get_image(hass, entity_id(hass, "camera", f"{device.id}_last_face"))
+    await wait_for(lambda: device.id in entry.runtime_data.push.last, what="recognition")
+    face = await async_get_image(
+        hass, entity_id(hass, "camera", uid(entry, device.id, "last_face"))
+    )
     assert face.content == sent.scene_jpeg
     scene = await async_get_image(hass, scene_camera)
     assert scene.content == sent.scene_jpeg
@@ -157,7 +169,7 @@ async def test_face_falls_back_to_scene_and_scene_camera(
 async def test_scene_camera_disabled_by_default(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
-    scene_camera = entity_id(hass, "camera", f"{sim.devices[0].id}_last_scene")
+    scene_camera = entity_id(hass, "camera", uid(entry, sim.devices[0].id, "last_scene"))
     registry_entry = er.async_get(hass).async_get(scene_camera)
     assert registry_entry is not None
     assert registry_entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
@@ -170,7 +182,9 @@ async def test_no_image_before_first_recognition(
     from homeassistant.exceptions import HomeAssistantError
 
     with pytest.raises(HomeAssistantError, match="Unable to get image"):
-        await async_get_image(hass, entity_id(hass, "camera", f"{sim.devices[0].id}_last_face"))
+        await async_get_image(
+            hass, entity_id(hass, "camera", uid(entry, sim.devices[0].id, "last_face"))
+        )
 
 
 async def test_unfollowed_device_is_ignored(
@@ -179,8 +193,8 @@ async def test_unfollowed_device_is_ignored(
     entry = entry_for(sim, devices=[sim.devices[0].id])
     await setup_entry(hass, entry, sim)
     events = async_capture_events(hass, EVENT_SE5)
-    hub = entry.runtime_data
-    assert [d.id for d in hub.followed] == [sim.devices[0].id]
+    hub = entry.runtime_data.push
+    assert [d.id for d in entry.runtime_data.devices.followed] == [sim.devices[0].id]
     assert ha_device(hass, entry, sim.devices[1].id) is None
     # The box does not send it (the subscription filters), but if it did:
     stray = Recognition(
@@ -193,7 +207,7 @@ async def test_unfollowed_device_is_ignored(
         timestamp=datetime.now(UTC),
         timestamp_ms=0,
     )
-    hub._async_handle(stray)
+    hub.async_handle(stray)
     await hass.async_block_till_done()
     assert events == []
     assert hub.recognitions == 1
@@ -207,10 +221,13 @@ async def test_last_values_restored_after_restart(
     device = sim.devices[0]
     registry = er.async_get(hass)
     person = registry.async_get_or_create(
-        "sensor", DOMAIN, f"{device.id}_last_person", suggested_object_id="gate_last_person"
+        "sensor",
+        DOMAIN,
+        uid(entry, device.id, "last_person"),
+        suggested_object_id="gate_last_person",
     ).entity_id
     seen = registry.async_get_or_create(
-        "sensor", DOMAIN, f"{device.id}_last_recognition", suggested_object_id="gate_seen"
+        "sensor", DOMAIN, uid(entry, device.id, "last_recognition"), suggested_object_id="gate_seen"
     ).entity_id
     when = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
     mock_restore_cache_with_extra_data(
@@ -241,7 +258,7 @@ async def test_last_values_restored_after_restart(
     assert seen_state.state == when.isoformat()
     # A new recognition replaces the restored values.
     sent = await sim.fire(device.id, person_type="stranger")
-    await wait_for(lambda: device.id in entry.runtime_data.last, what="recognition")
+    await wait_for(lambda: device.id in entry.runtime_data.push.last, what="recognition")
     await hass.async_block_till_done()
     person_state = hass.states.get(person)
     assert person_state is not None

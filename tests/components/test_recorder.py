@@ -45,7 +45,7 @@ async def test_hundred_recognitions_stay_small(
 ) -> None:
     entry = entry_for(sim)  # face crop and scene photo on
     await setup_entry(hass, entry, sim, enable_counter=False)  # the entities a user gets by default
-    hub = entry.runtime_data
+    hub = entry.runtime_data.push
     await async_wait_recording_done(hass)
     before = await _used_bytes(hass)
 

@@ -1,4 +1,4 @@
-"""The device list is read again: new cameras are offered, removed ones leave the registry."""
+"""The device list is read again: new cameras are offered, missing ones raise a repair issue."""
 
 from __future__ import annotations
 
@@ -6,21 +6,22 @@ from datetime import timedelta
 
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.se5 import hub as hub_module
-from custom_components.se5.const import CONF_DEVICES
+from custom_components.se5 import device_list as device_list_module
+from custom_components.se5.const import CONF_DEVICES, DOMAIN
+from custom_components.se5.device_list import missing_issue_id
 from se5sim import Simulator
-from tests.components.conftest import entry_for, ha_device, setup_entry
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
 from tests.helpers import wait_for
 
 
 @pytest.fixture
 def fast_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
     """The periodic refresh every 0.3 s instead of every 5 minutes (before set-up)."""
-    monkeypatch.setattr(hub_module, "REFRESH_INTERVAL", timedelta(seconds=0.3))
+    monkeypatch.setattr(device_list_module, "REFRESH_INTERVAL", timedelta(seconds=0.3))
 
 
 async def test_new_camera_is_offered_after_refresh(
@@ -30,9 +31,9 @@ async def test_new_camera_is_offered_after_refresh(
     entry: MockConfigEntry,
     sim: Simulator,
 ) -> None:
-    hub = entry.runtime_data
+    devices = entry.runtime_data.devices
     added = sim.add_device(name="Side door")
-    await wait_for(lambda: added.id in hub.devices, what="periodic refresh")
+    await wait_for(lambda: added.id in devices.data, what="periodic refresh")
     # Offered, not followed until picked.
     assert ha_device(hass, entry, added.id) is None
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -42,14 +43,18 @@ async def test_new_camera_is_offered_after_refresh(
     ]
     values = [option["value"] for option in selector.config["options"]]
     assert added.id in values
-    await hass.config_entries.options.async_configure(
-        result["flow_id"], {**entry.options, CONF_DEVICES: values}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {key: value for key, value in entry.options.items() if key != "people"}
+        | {CONF_DEVICES: values},
     )
+    assert result["step_id"] == "people"
+    await hass.config_entries.options.async_configure(result["flow_id"], {"people": []})
     await hass.async_block_till_done()
     camera = ha_device(hass, entry, added.id)
     assert camera is not None
     entities = er.async_entries_for_device(er.async_get(hass), camera.id, True)
-    assert len(entities) == 7
+    assert len(entities) == 7  # no relay: no door button
     record = await sim.wait_for_subscription(count=2)
     assert added.id in record.payload["event_list"]
     assert sim.connections_total == 1
@@ -62,58 +67,103 @@ async def test_renamed_camera_after_reconnect(
     device = sim.devices[0]
     device.name = "Main entrance"
     await sim.drop_connections()
-    await wait_for(
-        lambda: entry.runtime_data.devices[device.id].name == "Main entrance", what="refresh"
-    )
+    devices = entry.runtime_data.devices
+    await wait_for(lambda: devices.data[device.id].name == "Main entrance", what="refresh")
     await hass.async_block_till_done()
     camera = ha_device(hass, entry, device.id)
     assert camera is not None
     assert camera.name == "Main entrance"
 
 
-async def test_removed_camera_leaves_the_registry(
+async def test_missing_camera_raises_a_repair_and_is_kept(
     socket_enabled: None,
     fast_refresh: None,
     hass: HomeAssistant,
     entry: MockConfigEntry,
     sim: Simulator,
 ) -> None:
-    hub = entry.runtime_data
     gone = sim.devices[1]
+    issue_id = missing_issue_id(entry.entry_id, gone.id)
+    issues = ir.async_get(hass)
+    sim.remove_device(gone.id)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id), what="repair issue")
+    issue = issues.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {"device": gone.name, "box": entry.title}
+    # Kept, with its entities unavailable; the others are fine.
     device = ha_device(hass, entry, gone.id)
     assert device is not None
-    assert er.async_entries_for_device(er.async_get(hass), device.id)
-    sim.remove_device(gone.id)
-
-    await wait_for(lambda: gone.id not in hub.devices, what="two periodic refreshes")
     await hass.async_block_till_done()
+    state = hass.states.get(entity_id(hass, "sensor", uid(entry, gone.id, "last_person")))
+    assert state is not None
+    assert state.state == "unavailable"
+    other = hass.states.get(entity_id(hass, "sensor", uid(entry, sim.devices[0].id, "last_person")))
+    assert other is not None
+    assert other.state != "unavailable"
+
+    # Listed again: the issue goes by itself, the entities come back.
+    sim._state.devices[gone.id] = gone
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is None, what="issue gone")
+    await hass.async_block_till_done()
+    state = hass.states.get(entity_id(hass, "sensor", uid(entry, gone.id, "last_person")))
+    assert state is not None
+    assert state.state != "unavailable"
+
+
+async def test_missing_camera_repair_flow_stops_following_it(
+    socket_enabled: None,
+    fast_refresh: None,
+    hass: HomeAssistant,
+    hass_client: object,
+    entry: MockConfigEntry,
+    sim: Simulator,
+) -> None:
+    from homeassistant.components.repairs import DOMAIN as REPAIRS
+    from homeassistant.setup import async_setup_component
+
+    gone = sim.devices[2]
+    issue_id = missing_issue_id(entry.entry_id, gone.id)
+    issues = ir.async_get(hass)
+    assert await async_setup_component(hass, REPAIRS, {})
+    sim.remove_device(gone.id)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id), what="repair issue")
+
+    from homeassistant.components.repairs.issue_handler import async_process_repairs_platforms
+
+    await async_process_repairs_platforms(hass)
+    manager = hass.data[REPAIRS]
+    flow = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert flow["step_id"] == "confirm"
+    assert flow["description_placeholders"] == {"device": gone.name, "box": entry.title}
+    result = await manager.async_configure(flow["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert gone.id not in entry.options[CONF_DEVICES]
     assert ha_device(hass, entry, gone.id) is None
-    assert er.async_entries_for_device(er.async_get(hass), device.id) == []
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
     record = await sim.wait_for_subscription(count=2)
     assert gone.id not in record.payload["event_list"]
     assert sim.connections_total == 1  # resubscribed on the open socket
 
 
-async def test_missing_once_or_after_reconnect_is_kept(
+async def test_missing_once_is_not_a_repair(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
-    hub = entry.runtime_data
+    """One listing without the device (a box starting) raises nothing: listings must agree
+    for a refresh interval."""
+    devices = entry.runtime_data.devices
     flaky = sim.devices[0]
     sim.remove_device(flaky.id)
-    # Refreshes after reconnections never remove; a periodic one only marks.
-    await hub.async_refresh_devices()
-    await hub.async_refresh_devices(remove_missing=True)
-    assert flaky.id in hub.devices
-    # The box lists it again (same id): the earlier miss is forgotten.
+    await devices.async_refresh()
+    assert devices.is_missing(flaky.id)
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, missing_issue_id(entry.entry_id, flaky.id)
+    ) is None
     sim._state.devices[flaky.id] = flaky
-    await hub.async_refresh_devices()
-    sim.remove_device(flaky.id)
-    await hub.async_refresh_devices(remove_missing=True)
-    assert flaky.id in hub.devices
+    await devices.async_refresh()
+    assert not devices.is_missing(flaky.id)
     assert ha_device(hass, entry, flaky.id) is not None
-    await hub.async_refresh_devices(remove_missing=True)
-    assert flaky.id not in hub.devices
-    assert ha_device(hass, entry, flaky.id) is None
 
 
 async def test_setup_keeps_a_picked_camera_the_box_does_not_list(
@@ -126,26 +176,26 @@ async def test_setup_keeps_a_picked_camera_the_box_does_not_list(
     sim.remove_device(missing.id)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    hub = entry.runtime_data
     camera = ha_device(hass, entry, missing.id)
     assert camera is not None
     assert camera.name == missing.name
     assert camera.model == {"rtsp": "RTSP camera", "photo": "Capture camera"}[missing.kind]
     assert er.async_entries_for_device(er.async_get(hass), camera.id)
-    assert missing.id in hub.subscription.device_ids
-    await hub.async_refresh_devices(remove_missing=True)
-    assert ha_device(hass, entry, missing.id) is None
+    push = entry.runtime_data.push
+    assert missing.id in push.subscription.device_ids
+    assert entry.runtime_data.devices.is_missing(missing.id)
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_refresh_failure_keeps_the_list(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
-    hub = entry.runtime_data
+    devices = entry.runtime_data.devices
     sim.fail_rest("http500")
-    await hub.async_refresh_devices(remove_missing=True)
-    await hub.async_refresh_devices(remove_missing=True)
-    assert len(hub.devices) == 3
+    await devices.async_refresh()
+    assert not devices.last_update_success
+    assert len(devices.data) == 3
+    assert not any(devices.is_missing(d.id) for d in sim.devices)
     sim.clear_rest_failure()
 
 
@@ -153,17 +203,31 @@ async def test_dialect_change_found_by_refresh_reloads(
     socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
 ) -> None:
     """After a firmware upgrade the box answers in the other dialect, on the same ports."""
-    ports = {"rest_port": sim.rest_port, "ws_port": sim.ws_port}
+    ports = {
+        "rest_port": sim.rest_port,
+        "ws_port": sim.ws_port,
+        "system_port": sim.system_port,
+        "serial": sim.serial,
+        "mac": sim.mac,
+    }
     await sim.stop()
     upgraded = Simulator(host="127.0.0.1", dialect="v6", devices=3, seed=11, **ports)
     await upgraded.start()
     try:
-        await entry.runtime_data.async_refresh_devices()
+        await entry.runtime_data.devices.async_refresh()
         await hass.async_block_till_done()
         assert entry.data["dialect"] == "v6"
-        record = await upgraded.wait_for_subscription()
-        assert "media_device_ids" in record.payload
-        await wait_for(lambda: entry.runtime_data.connected, what="connected after reload")
+        # The stream of the entry before the reload may reach the new box first and subscribe
+        # in V5 words: wait for the reloaded entry's V6 subscription, whatever came before.
+        await wait_for(
+            lambda: any("media_device_ids" in r.payload for r in upgraded.subscriptions),
+            what="a V6 subscription",
+        )
+        await wait_for(
+            lambda: entry.runtime_data.push.connected
+            and entry.runtime_data.push.dialect.value == "v6",
+            what="connected after reload",
+        )
         assert await hass.config_entries.async_unload(entry.entry_id)
     finally:
         await upgraded.stop()

@@ -1,0 +1,331 @@
+"""The push coordinator: holds the box's event subscription and hands out each recognition.
+
+Each recognition goes to the entities of its own device and of its person only (never to every
+entity), fires one small `se5_event` (or `se5_recognition_recovered` for one found in the box's
+history after a disconnection), and is remembered as the device's and the person's latest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import logging
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import CONF_HOST
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_call_later
+
+from .client import (
+    Backoff,
+    Dialect,
+    EventStream,
+    ImageSelection,
+    Recognition,
+    StreamState,
+    Subscription,
+)
+from .const import (
+    ATTR_DEVICE_NAME,
+    ATTR_EVENT_ID,
+    ATTR_GROUP,
+    ATTR_IDENTITY_ID,
+    ATTR_IDENTITY_INFO,
+    ATTR_IDENTITY_NAME,
+    ATTR_PERSON_TYPE,
+    ATTR_SCORE,
+    ATTR_TIMESTAMP,
+    CONF_DIALECT,
+    CONF_EVENT_PORT,
+    CONF_FACE_IMAGE,
+    CONF_PEOPLE,
+    CONF_REGISTERED_IMAGE,
+    CONF_SCENE_IMAGE,
+    DEFAULT_IMAGES,
+    DOMAIN,
+    EVENT_SE5,
+    EVENT_SE5_RECOVERED,
+    UNREACHABLE_REPAIR_AFTER,
+)
+from .event_data import small_scalars
+
+if TYPE_CHECKING:
+    from .data import Se5ConfigEntry
+    from .device_list import Se5DeviceCoordinator
+    from .registry import Se5Registry
+
+_LOGGER = logging.getLogger(__name__)
+
+# Stream tuning; tests make these short.
+HEARTBEAT = 20.0
+BACKOFF = Backoff(initial=1.0, maximum=60.0)
+RESTART_DELAY = 10.0
+
+type RecognitionListener = Callable[[Recognition, bool], None]
+"""Called with a recognition and whether it arrived live (False: recovered from history)."""
+
+
+def unreachable_issue_id(entry_id: str) -> str:
+    """The repair issue of a box whose event stream stays down."""
+    return f"box_unreachable_{entry_id}"
+
+
+class Se5PushCoordinator:
+    """The subscription to one box's recognitions, and who hears about each."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: Se5ConfigEntry,
+        dialect: Dialect,
+        devices: Se5DeviceCoordinator,
+        registry: Se5Registry,
+    ) -> None:
+        self.hass = hass
+        self.entry = entry
+        self.host: str = entry.data[CONF_HOST]
+        self.devices = devices
+        self.registry = registry
+        self.last: dict[str, Recognition] = {}
+        """The latest recognition of each followed device (live or recovered)."""
+        self.sightings: dict[str, Recognition] = {}
+        """The latest recognition of each followed person."""
+        self.recognitions = 0
+        """Live recognitions received since start."""
+        self._device_listeners: dict[str, list[RecognitionListener]] = {}
+        self._person_listeners: dict[str, list[RecognitionListener]] = {}
+        self._any_listeners: list[RecognitionListener] = []
+        self._state_listeners: list[Callable[[], None]] = []
+        self._reconnect_hooks: list[Callable[[bool], None]] = []
+        self._down_logged = False
+        self._unreachable_timer: CALLBACK_TYPE | None = None
+        self.stream = EventStream(
+            async_get_clientsession(hass),
+            self.host,
+            entry.data[CONF_EVENT_PORT],
+            dialect=dialect,
+            subscription=self.subscription,
+            heartbeat=HEARTBEAT,
+            backoff=BACKOFF,
+            on_state=self._async_stream_state,
+        )
+
+    # What is followed --------------------------------------------------------------------------
+
+    @property
+    def images(self) -> ImageSelection:
+        """The images picked in the options."""
+        options = {**DEFAULT_IMAGES, **self.entry.options}
+        return ImageSelection(
+            face=bool(options[CONF_FACE_IMAGE]),
+            scene=bool(options[CONF_SCENE_IMAGE]),
+            registered=bool(options[CONF_REGISTERED_IMAGE]),
+        )
+
+    @property
+    def subscription(self) -> Subscription:
+        """The subscription matching the options."""
+        return Subscription(tuple(device.id for device in self.devices.followed), self.images)
+
+    @property
+    def connected(self) -> bool:
+        """True while the event stream is up."""
+        return self.stream.state is StreamState.CONNECTED
+
+    @property
+    def dialect(self) -> Dialect:
+        """The dialect the box speaks."""
+        return Dialect(self.entry.data[CONF_DIALECT])
+
+    # Lifecycle ---------------------------------------------------------------------------------
+
+    @callback
+    def async_start(self) -> None:
+        """Start the subscription (after the platforms are set up)."""
+        self.entry.async_create_background_task(
+            self.hass, self._async_run(), f"{DOMAIN} event stream {self.host}"
+        )
+
+    async def async_stop(self) -> None:
+        """Stop the subscription."""
+        self._cancel_unreachable_timer()
+        await self.stream.stop()
+
+    async def async_resubscribe(self) -> None:
+        """Send the current subscription on the open socket (or on the next connection)."""
+        await self.stream.update_subscription(self.subscription)
+
+    async def _async_run(self) -> None:
+        """Feed recognitions to Home Assistant; a failure never ends the subscription."""
+        while True:
+            try:
+                async for recognition in self.stream:
+                    try:
+                        self.async_handle(recognition)
+                    except Exception:
+                        _LOGGER.exception("Error handling a recognition from %s", self.host)
+            except Exception:
+                _LOGGER.exception("Event stream of SE5 box %s failed; restarting", self.host)
+                await asyncio.sleep(RESTART_DELAY)
+                continue
+            return
+
+    # Listeners ---------------------------------------------------------------------------------
+
+    @callback
+    def async_add_device_listener(
+        self, device_id: str, listener: RecognitionListener
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with each recognition of one device."""
+        return _add(self._device_listeners.setdefault(device_id, []), listener)
+
+    @callback
+    def async_add_person_listener(
+        self, identity_id: str, listener: RecognitionListener
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with each recognition of one person."""
+        return _add(self._person_listeners.setdefault(identity_id, []), listener)
+
+    @callback
+    def async_add_recognition_listener(self, listener: RecognitionListener) -> CALLBACK_TYPE:
+        """Call `listener` with every recognition of a followed device."""
+        return _add(self._any_listeners, listener)
+
+    @callback
+    def async_add_state_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call `listener` when the stream connects or goes down."""
+        return _add(self._state_listeners, listener)
+
+    @callback
+    def async_add_reconnect_hook(self, hook: Callable[[bool], None]) -> CALLBACK_TYPE:
+        """Call `hook` on each connection: True for a reconnection, False for the first."""
+        return _add(self._reconnect_hooks, hook)
+
+    @callback
+    def async_forget(self, device_ids: set[str], identity_ids: set[str]) -> None:
+        """Drop what is kept about devices and people no longer followed."""
+        for device_id in device_ids:
+            self.last.pop(device_id, None)
+        for identity_id in identity_ids:
+            self.sightings.pop(identity_id, None)
+
+    # Recognitions ------------------------------------------------------------------------------
+
+    @callback
+    def async_handle(self, recognition: Recognition, *, live: bool = True) -> None:
+        """One recognition: remember it, fire the bus event, tell whom it concerns."""
+        if live:
+            self.recognitions += 1
+        device_id = recognition.device_id
+        ha_device_id = self.registry.ha_device_id(device_id)
+        if ha_device_id is None:
+            _LOGGER.debug("Recognition from a device that is not followed: %s", device_id)
+            return
+        previous = self.last.get(device_id)
+        if live or previous is None or recognition.timestamp > previous.timestamp:
+            self.last[device_id] = recognition
+        self.hass.bus.async_fire(
+            EVENT_SE5 if live else EVENT_SE5_RECOVERED, self.event_data(recognition, ha_device_id)
+        )
+        for listener in self._device_listeners.get(device_id, ()):
+            listener(recognition, live)
+        identity_id = recognition.identity_id
+        if (
+            identity_id
+            and not recognition.is_stranger
+            and identity_id in self.entry.options.get(CONF_PEOPLE, ())
+        ):
+            seen = self.sightings.get(identity_id)
+            if seen is None or recognition.timestamp >= seen.timestamp:
+                self.sightings[identity_id] = recognition
+                for listener in self._person_listeners.get(identity_id, ()):
+                    listener(recognition, live)
+        for listener in self._any_listeners:
+            listener(recognition, live)
+
+    def event_data(self, recognition: Recognition, ha_device_id: str) -> dict[str, Any]:
+        """The bus event's data: small, flat, no image (every field is in the README)."""
+        device = self.devices.data.get(recognition.device_id)
+        data: dict[str, Any] = {
+            "device_id": ha_device_id,
+            ATTR_DEVICE_NAME: device.name if device else None,
+            ATTR_IDENTITY_ID: recognition.identity_id,
+            ATTR_IDENTITY_NAME: recognition.identity_name,
+            ATTR_PERSON_TYPE: recognition.person_type.value,
+            ATTR_SCORE: None if recognition.score is None else round(recognition.score, 4),
+            ATTR_TIMESTAMP: recognition.timestamp.isoformat(),
+        }
+        if recognition.group:
+            data[ATTR_GROUP] = recognition.group
+        if recognition.event_id is not None:
+            data[ATTR_EVENT_ID] = recognition.event_id
+        if info := small_scalars(recognition.identity_info):
+            data[ATTR_IDENTITY_INFO] = info
+        return data
+
+    # Stream state ------------------------------------------------------------------------------
+
+    @callback
+    def _async_stream_state(self, state: StreamState) -> None:
+        stream = self.stream
+        if state is StreamState.CONNECTED:
+            if self._down_logged:
+                _LOGGER.info("Event stream of SE5 box %s is back", self.host)
+                self._down_logged = False
+            self._cancel_unreachable_timer()
+            ir.async_delete_issue(self.hass, DOMAIN, unreachable_issue_id(self.entry.entry_id))
+            reconnected = stream.stats.connections > 1
+            for hook in list(self._reconnect_hooks):
+                hook(reconnected)
+        elif state is StreamState.RECONNECTING and not self._down_logged:
+            _LOGGER.info(
+                "Event stream of SE5 box %s is down (%s); reconnecting",
+                self.host,
+                stream.last_error or "unknown error",
+            )
+            self._down_logged = True
+            if self._unreachable_timer is None:
+                self._unreachable_timer = async_call_later(
+                    self.hass, UNREACHABLE_REPAIR_AFTER, self._async_still_down
+                )
+        for listener in list(self._state_listeners):
+            listener()
+
+    @callback
+    def _async_still_down(self, _now: object) -> None:
+        self._unreachable_timer = None
+        if self.connected or self.stream.state is StreamState.STOPPED:
+            return
+        minutes = int(UNREACHABLE_REPAIR_AFTER.total_seconds() // 60)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            unreachable_issue_id(self.entry.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="box_unreachable",
+            translation_placeholders={
+                "box": self.entry.title,
+                "host": self.host,
+                "minutes": str(minutes),
+                "error": self.stream.last_error or "-",
+            },
+        )
+
+    def _cancel_unreachable_timer(self) -> None:
+        if self._unreachable_timer is not None:
+            self._unreachable_timer()
+            self._unreachable_timer = None
+
+
+def _add[T](listeners: list[T], listener: T) -> CALLBACK_TYPE:
+    listeners.append(listener)
+
+    @callback
+    def remove() -> None:
+        if listener in listeners:
+            listeners.remove(listener)
+
+    return remove

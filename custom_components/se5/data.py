@@ -1,0 +1,88 @@
+"""What a loaded SE5 entry holds (its `runtime_data`), and how the parts are kept in line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
+
+from .client import BoxInfo, Person, PersonType, Se5Client
+from .compat import device_by_identifier
+from .coordinator import Se5PushCoordinator
+from .device_list import Se5DeviceCoordinator
+from .health import Se5HealthCoordinator
+from .people import Se5PeopleCoordinator
+from .recovery import Se5Recovery
+from .registry import Se5Registry, person_identifier
+
+type Se5ConfigEntry = ConfigEntry[Se5Data]
+
+
+@dataclass(slots=True)
+class Se5Data:
+    """One box: its client and identity, its coordinators, what is followed."""
+
+    client: Se5Client
+    box: BoxInfo
+    door_api: bool
+    """Whether the box answers the on-demand door call (EventAction)."""
+    registry: Se5Registry
+    devices: Se5DeviceCoordinator
+    people: Se5PeopleCoordinator
+    health: Se5HealthCoordinator
+    push: Se5PushCoordinator
+    recovery: Se5Recovery
+
+    @property
+    def box_uid(self) -> str:
+        """The box's own identity (serial number, else MAC)."""
+        return self.registry.box_uid
+
+    def followed_people(self) -> list[Person]:
+        """The people picked in the options: from the register, or as registered before.
+
+        A person the register does not hold (not read yet, or deleted on the box) keeps their
+        device and entities until the user stops following them.
+        """
+        registry = dr.async_get(self.push.hass)
+        people = self.people.data.people
+        followed: list[Person] = []
+        for identity_id in self.people.followed_ids:
+            if (person := people.get(identity_id)) is not None:
+                followed.append(person)
+                continue
+            known = device_by_identifier(
+                registry,
+                person_identifier(self.box_uid, identity_id),
+                self.registry.entry.entry_id,
+            )
+            if known is not None:
+                followed.append(
+                    Person(identity_id=identity_id, name=known.name or "", person_type=_UNKNOWN)
+                )
+        return followed
+
+    @callback
+    def async_sync(self) -> None:
+        """Make the device registry and the entities match what is followed now."""
+        before_devices = set(self.push.last)
+        before_people = set(self.push.sightings)
+        devices = self.devices.followed
+        people = self.followed_people()
+        self.registry.async_sync(self.box, devices, people)
+        self.push.async_forget(
+            before_devices - {device.id for device in devices},
+            before_people - {person.identity_id for person in people},
+        )
+
+    async def async_apply_options(self) -> None:
+        """Apply changed options at once: devices, people, the subscription on the socket."""
+        self.devices.async_forget_unpicked()
+        self.async_sync()
+        await self.push.async_resubscribe()
+
+
+_UNKNOWN = PersonType.EMPLOYEE
+"""The kind given to a followed person the register does not hold (the box's default)."""

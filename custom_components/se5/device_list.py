@@ -1,0 +1,172 @@
+"""The box's device list, polled: new devices are offered, missing ones raise a repair issue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+import logging
+from typing import TYPE_CHECKING, override
+
+from homeassistant.const import CONF_HOST
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .client import Device, Se5BoxStartingError, Se5Client, Se5Error
+from .compat import device_by_identifier
+from .const import CONF_DEVICES, CONF_DIALECT, DOMAIN, REFRESH_INTERVAL
+from .registry import device_identifier
+
+if TYPE_CHECKING:
+    from .data import Se5ConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def missing_issue_id(entry_id: str, device_id: str) -> str:
+    """The repair issue of a followed device that the box no longer lists."""
+    return f"device_missing_{entry_id}_{device_id}"
+
+
+class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
+    """The devices the box lists, plus the followed ones it stopped listing.
+
+    A followed device that the box no longer lists is kept (its entities unavailable, the
+    user's customisations intact) and, once listings at least one refresh interval apart agree
+    that it is gone, a repair issue offers to stop following it. It is never deleted behind
+    the user's back: a box that is starting or glitching lists fewer devices for a while.
+    """
+
+    config_entry: Se5ConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: Se5ConfigEntry,
+        client: Se5Client,
+        box_uid: str,
+        devices: list[Device],
+    ) -> None:
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} devices {entry.data[CONF_HOST]}",
+            update_interval=REFRESH_INTERVAL,
+            # Listeners (the registry sync, the devices' availability) are few and cheap, and a
+            # device going missing changes no listed data: tell them after every refresh.
+            always_update=True,
+        )
+        self.client = client
+        self.box_uid = box_uid
+        self.missing_since: dict[str, datetime] = {}
+        self.data = self._merge({device.id: device for device in devices}, {}, dt_util.utcnow())
+
+    @property
+    def picked(self) -> list[str]:
+        """The device ids picked in the options."""
+        return list(self.config_entry.options.get(CONF_DEVICES, []))
+
+    @property
+    def followed(self) -> list[Device]:
+        """The picked devices, listed by the box or kept while it does not list them."""
+        data = self.data
+        return [data[device_id] for device_id in self.picked if device_id in data]
+
+    def is_missing(self, device_id: str) -> bool:
+        """True while the box does not list a followed device."""
+        return device_id in self.missing_since
+
+    @override
+    async def _async_update_data(self) -> dict[str, Device]:
+        client = self.client
+        host = self.config_entry.data[CONF_HOST]
+        try:
+            devices = await client.list_devices()
+        except Se5BoxStartingError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="box_starting",
+                translation_placeholders={"host": host},
+            ) from err
+        except Se5Error as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"host": host, "error": str(err)},
+            ) from err
+        entry = self.config_entry
+        if client.dialect is not None and client.dialect.value != entry.data.get(CONF_DIALECT):
+            _LOGGER.info("SE5 box %s now speaks API %s; reloading", host, client.dialect)
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_DIALECT: client.dialect.value}
+            )
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return self.data
+        listed = {device.id: device for device in devices}
+        if new := len(listed.keys() - self.data.keys()):
+            _LOGGER.info(
+                "SE5 box %s lists %d new device(s); pick them in the integration's options",
+                host,
+                new,
+            )
+        return self._merge(listed, self.data, dt_util.utcnow())
+
+    def _merge(
+        self, listed: dict[str, Device], previous: dict[str, Device], now: datetime
+    ) -> dict[str, Device]:
+        """The listed devices plus the picked ones the box does not list (kept as they were)."""
+        registry = dr.async_get(self.hass)
+        merged = dict(listed)
+        for device_id in self.picked:
+            if device_id in listed:
+                self._found(device_id)
+                continue
+            kept = previous.get(device_id)
+            if kept is None:
+                known = device_by_identifier(
+                    registry,
+                    device_identifier(self.box_uid, device_id),
+                    self.config_entry.entry_id,
+                )
+                if known is None:
+                    continue  # never registered: nothing to keep
+                kept = Device(id=device_id, name=known.name or device_id)
+            merged[device_id] = kept
+            self._missed(kept, now)
+        self.async_forget_unpicked()
+        return merged
+
+    def async_forget_unpicked(self) -> None:
+        """Clear the missing state (and repair issue) of devices no longer picked."""
+        picked = set(self.picked)
+        for device_id in list(self.missing_since):
+            if device_id not in picked:
+                self._found(device_id)
+
+    def _missed(self, device: Device, now: datetime) -> None:
+        first = self.missing_since.setdefault(device.id, now)
+        if now - first >= REFRESH_INTERVAL:
+            entry = self.config_entry
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                missing_issue_id(entry.entry_id, device.id),
+                is_fixable=True,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="device_missing",
+                translation_placeholders={"device": device.name, "box": entry.title},
+                data={
+                    "entry_id": entry.entry_id,
+                    "device_id": device.id,
+                    "device": device.name,
+                    "box": entry.title,
+                },
+            )
+
+    def _found(self, device_id: str) -> None:
+        if self.missing_since.pop(device_id, None) is not None:
+            ir.async_delete_issue(
+                self.hass, DOMAIN, missing_issue_id(self.config_entry.entry_id, device_id)
+            )

@@ -1,0 +1,107 @@
+"""What the config and options flows share: reading the user's input, errors, the selection."""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+from typing import Any
+from urllib.parse import urlsplit
+
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+
+from .client import (
+    Device,
+    Dialect,
+    Se5BoxStartingError,
+    Se5ConnectionError,
+    Se5Error,
+    Se5NotABoxError,
+    Se5ServerError,
+)
+from .compat import vol
+from .const import (
+    CONF_DEVICES,
+    CONF_FACE_IMAGE,
+    CONF_REGISTERED_IMAGE,
+    CONF_SCENE_IMAGE,
+    DEFAULT_IMAGES,
+    SMALL_DEVICE_LIST,
+)
+
+
+def normalize_host(value: str) -> str | None:
+    """The bare host of what the user typed (`http://1.2.3.4:5555/` -> `1.2.3.4`), or None."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return ip_address(text.strip("[]")).compressed
+    except ValueError:
+        pass
+    try:
+        parts = urlsplit(text if "://" in text else f"//{text}")
+        host = parts.hostname
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if not host or any(char.isspace() for char in host):
+        return None
+    return host.lower()
+
+
+def error_key(err: Se5Error) -> str:
+    """The translation key of a form error for a client error."""
+    if isinstance(err, Se5BoxStartingError):
+        return "box_starting"
+    if isinstance(err, Se5ServerError):
+        return "box_error"
+    if isinstance(err, Se5ConnectionError):
+        return "cannot_connect"
+    if isinstance(err, Se5NotABoxError):
+        return "not_se5"
+    return "box_error"
+
+
+def selection_schema(devices: list[Device], dialect: str, current: dict[str, Any]) -> vol.Schema:
+    """Devices to follow and images to receive.
+
+    All devices are preselected when the box lists at most `SMALL_DEVICE_LIST` (a box serves
+    up to about 16 cameras); a longer list starts empty, as a searchable drop-down.
+    """
+    options = [SelectOptionDict(value=device.id, label=device.name) for device in devices]
+    known = {device.id for device in devices}
+    default = [device.id for device in devices] if len(devices) <= SMALL_DEVICE_LIST else []
+    picked = [device_id for device_id in current.get(CONF_DEVICES, default) if device_id in known]
+    mode = (
+        SelectSelectorMode.LIST
+        if len(devices) <= SMALL_DEVICE_LIST
+        else SelectSelectorMode.DROPDOWN
+    )
+    images = {**DEFAULT_IMAGES, **current}
+    fields: dict[Any, Any] = {
+        vol.Optional(CONF_DEVICES, default=picked): SelectSelector(
+            SelectSelectorConfig(options=options, multiple=True, mode=mode)
+        ),
+        vol.Required(CONF_FACE_IMAGE, default=images[CONF_FACE_IMAGE]): BooleanSelector(),
+    }
+    if dialect == Dialect.V5:  # V6 firmware sends no scene photo
+        fields[vol.Required(CONF_SCENE_IMAGE, default=images[CONF_SCENE_IMAGE])] = BooleanSelector()
+    fields[vol.Required(CONF_REGISTERED_IMAGE, default=images[CONF_REGISTERED_IMAGE])] = (
+        BooleanSelector()
+    )
+    return vol.Schema(fields)
+
+
+def selection_options(user_input: dict[str, Any], known: set[str]) -> dict[str, Any]:
+    """The options from the devices-and-images form."""
+    return {
+        CONF_DEVICES: [d for d in user_input.get(CONF_DEVICES, []) if d in known],
+        CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
+        CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
+        CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],
+    }

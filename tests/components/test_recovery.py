@@ -1,0 +1,139 @@
+"""Recognitions missed while disconnected come back from the box's history, as recovered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.se5.const import EVENT_SE5, EVENT_SE5_RECOVERED
+from se5sim import Simulator
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
+from tests.components.test_automation import logbook_describers
+from tests.helpers import wait_for
+
+
+@pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
+async def test_reboot_with_three_missed_recognitions(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
+) -> None:
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    entry = entry_for(sim, people=[vip.identity_id])
+    await setup_entry(hass, entry, sim)
+    gate = sim.devices[0]
+    live = async_capture_events(hass, EVENT_SE5)
+    recovered = async_capture_events(hass, EVENT_SE5_RECOVERED)
+    first = await sim.fire(gate.id, person_type="employee")
+    await wait_for(lambda: live, what="live recognition")
+    event_entity = entity_id(hass, "event", uid(entry, gate.id, "recognition"))
+    await hass.async_block_till_done()
+    event_state_before = hass.states.get(event_entity)
+    assert event_state_before is not None
+
+    await sim.go_down()
+    await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
+    missed = [
+        await sim.fire(gate.id, person_type="stranger"),
+        await sim.fire(sim.devices[1].id, person_type="visitor"),
+        await sim.fire(gate.id, identity_id=vip.identity_id),
+    ]
+    assert all(sent.delivered == 0 for sent in missed)
+    await sim.come_back()
+    await wait_for(lambda: len(recovered) == 3, what="three recovered recognitions")
+    await hass.async_block_till_done()
+
+    assert len(live) == 1  # zero se5_events for the missed ones
+    assert [e.data["event_id"] for e in live] == [first.event_id]
+    assert sorted(e.data["event_id"] for e in recovered) == sorted(s.event_id for s in missed)
+    # The event entity did not fire for them.
+    event_state = hass.states.get(event_entity)
+    assert event_state is not None
+    assert event_state.state == event_state_before.state
+    assert event_state.attributes["event_type"] == "employee"
+    # The last-seen sensors moved to the newest recovered ones.
+    last = hass.states.get(entity_id(hass, "sensor", uid(entry, gate.id, "last_recognition")))
+    assert last is not None
+    assert datetime.fromisoformat(last.state).timestamp() == pytest.approx(
+        missed[2].timestamp_ms / 1000, abs=0.01
+    )
+    who = hass.states.get(entity_id(hass, "sensor", uid(entry, gate.id, "last_person")))
+    assert who is not None
+    assert who.state == vip.name
+    seen = hass.states.get(
+        entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, "last_seen"))
+    )
+    assert seen is not None
+    assert seen.state != STATE_UNKNOWN
+    # Three logbook rows, marked as recovered.
+    describe = logbook_describers(hass)[EVENT_SE5_RECOVERED]
+    rows = [describe(SimpleNamespace(data=e.data)) for e in recovered]
+    assert len(rows) == 3
+    assert all("recovered" in row["message"] for row in rows)
+    lobby = ha_device(hass, entry, sim.devices[1].id)
+    assert lobby is not None
+    assert {row["name"] for row in rows} == {gate.name, sim.devices[1].name}
+
+    # A reconnection with nothing missed recovers nothing more.
+    await sim.drop_connections()
+    await sim.wait_for_subscription(count=3)
+    await wait_for(lambda: entry.runtime_data.push.connected, what="back")
+    await hass.async_block_till_done()
+    assert entry.runtime_data.recovery.recovered == 3
+    assert len(recovered) == 3
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_missed_while_home_assistant_was_stopped(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    live = async_capture_events(hass, EVENT_SE5)
+    recovered = async_capture_events(hass, EVENT_SE5_RECOVERED)
+    await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: live, what="live recognition")
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    missed = [await sim.fire(sim.devices[2].id), await sim.fire(sim.devices[2].id)]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await wait_for(lambda: len(recovered) == 2, what="two recovered")
+    assert [e.data["event_id"] for e in recovered] == [s.event_id for s in missed]
+    assert len(live) == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_first_start_recovers_nothing(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """History from before the integration was set up is not replayed."""
+    await sim.fire(sim.devices[0].id)
+    recovered = async_capture_events(hass, EVENT_SE5_RECOVERED)
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    await hass.async_block_till_done()
+    assert recovered == []
+    assert entry.runtime_data.recovery.last_timestamp_ms is None
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_history_failure_is_logged_and_the_stream_goes_on(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    live = async_capture_events(hass, EVENT_SE5)
+    await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: live, what="live")
+    await sim.go_down()
+    await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
+    await sim.fire(sim.devices[0].id)
+    sim.fail_rest("http500", count=50)
+    await sim.come_back()
+    await wait_for(lambda: "not recovered" in caplog.text, what="a warning")
+    sim.clear_rest_failure()
+    await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: len(live) == 2, what="the stream goes on")
+    await hass.async_block_till_done()
