@@ -202,7 +202,13 @@ async def test_open_door_reaches_the_box(
     sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
 ) -> None:
     client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
-    await client.open_door(Relay(ip="192.168.1.200", net_port=50000, door_port=1), duration=3)
+    relay = Relay(ip="192.168.1.200", net_port=50000, door_port=1)
+    if dialect is Dialect.V6:  # V6 documents no door call: the simulated V6 box has none
+        with pytest.raises(Se5ApiError):
+            await client.open_door(relay, duration=3)
+        assert sim.relay_actions == []
+        return
+    await client.open_door(relay, duration=3)
     assert sim.relay_actions == [
         {
             "action": [
