@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from . import values
-from .errors import Se5ConnectionError, Se5Error, Se5NotABoxError
+from .errors import Se5BoxStartingError, Se5ConnectionError, Se5Error, Se5NotABoxError
 from .fetch import RequestFn
 from .models import BoxInfo, Dialect, Health
 
@@ -207,10 +207,14 @@ async def _call_all(
 
 
 def _failure(errors: list[Se5Error], what: str) -> Se5Error:
-    """The error to raise when nothing answered: the first connection error, else a new one."""
-    for error in errors:
-        if isinstance(error, Se5ConnectionError):
-            return error
+    """The error to raise when nothing answered.
+
+    A box still starting says so; else the first connection error; else a new one.
+    """
+    for kind in (Se5BoxStartingError, Se5ConnectionError):
+        for error in errors:
+            if isinstance(error, kind):
+                return error
     reasons = "; ".join(str(error) for error in errors[:3])
     return Se5ConnectionError(f"{what} answered nothing usable ({reasons})")
 
@@ -250,6 +254,6 @@ async def fetch_health(system: RequestFn, dialect: Dialect) -> Health:
     """
     answers, errors = await _call_all(system, dialect, _HEALTH_CALLS)
     if not answers:
-        first_connection = next((e for e in errors if isinstance(e, Se5ConnectionError)), None)
-        raise first_connection or errors[0]
+        failure = _failure(errors, "the system API")
+        raise failure if failure in errors else errors[0]
     return parse_health(answers)

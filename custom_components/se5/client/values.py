@@ -22,6 +22,7 @@ _UPTIME_UNIT_RE: Final = re.compile(
 )
 _CLOCK_RE: Final = re.compile(r"(?<![\d.:])(\d{1,3}):(\d{2})(?::(\d{2}))?(?![\d:])")
 _UPTIME_SECONDS: Final = {"w": 604_800, "d": 86_400, "h": 3600, "m": 60, "s": 1}
+_MAX_SECONDS: Final = 100 * 365 * 86_400  # no box runs for a century
 _MAC_HEX_RE: Final = re.compile(r"[0-9a-f]{12}")
 
 
@@ -119,7 +120,7 @@ def uptime(value: object) -> timedelta | None:
     """
     seconds = number(value)
     if seconds is not None:
-        return timedelta(seconds=seconds) if seconds >= 0 else None
+        return _delta(seconds)
     if not isinstance(value, str):
         return None
     line = value.lower()
@@ -136,7 +137,14 @@ def uptime(value: object) -> timedelta | None:
         total += int(match.group(1)) * 3600 + int(match.group(2)) * 60
         total += int(match.group(3) or 0)
         found = True
-    return timedelta(seconds=total) if found else None
+    return _delta(total) if found else None
+
+
+def _delta(seconds: float) -> timedelta | None:
+    """A non-negative duration a timedelta can hold; None otherwise."""
+    if not 0 <= seconds < _MAX_SECONDS:
+        return None
+    return timedelta(seconds=seconds)
 
 
 def mac_address(value: object) -> str | None:
