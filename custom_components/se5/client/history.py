@@ -192,22 +192,8 @@ async def list_events(
         raise ValueError("page_size must be at least 1")
     if limit < 1:
         return []
-    found: dict[object, Recognition] = {}
+    walk = _Walk(since, until)
     query: dict[str, Any] = {"page_size": page_size, "since": since, "until": until}
-
-    def take(page: _Page) -> tuple[int, bool]:
-        """Keep the page's events in range: how many were new, whether `since` was passed."""
-        added, passed = 0, False
-        for rec in page.recognitions:
-            if rec.timestamp <= since:
-                passed = True
-            elif until is None or rec.timestamp <= until:
-                key = rec.event_id or (rec.timestamp_ms, rec.device_id, rec.identity_id)
-                if key not in found:
-                    found[key] = rec
-                    added += 1
-        return added, passed
-
     first = await _fetch(request, dialect, 0, **query)
     max_pages = math.ceil(limit / first.served) + _EXTRA_PAGES
     pages = 1
@@ -216,32 +202,67 @@ async def list_events(
         # Read from the last page backwards: the newest events are at the end.
         index = math.ceil(first.total / first.served) - 1
         passed = False
-        while index > 0 and pages < max_pages and len(found) < limit and not passed:
-            page = await _fetch(request, dialect, index, **query)
+        while index > 0 and pages < max_pages and walk.kept < limit and not passed:
+            _, passed = walk.take(await _fetch(request, dialect, index, **query))
             pages += 1
-            _, passed = take(page)
             index -= 1
-        if index == 0 and len(found) < limit and not passed:
-            take(first)
+        if index == 0 and walk.kept < limit and not passed:
+            walk.take(first)
+        found = walk.chronological(pages_backwards=True, events_backwards=False)
     else:
         page, index = first, 0
         while True:
-            added, passed = take(page)
+            fresh, passed = walk.take(page)
             last = page.total is not None and (index + 1) * page.served >= page.total
-            if (
-                (passed and not oldest_first)
-                or (len(found) >= limit and not oldest_first)
-                or last
-                or not added
-                or page.count < page.served
-                or pages >= max_pages
-            ):
+            if last or not fresh or page.count < page.served or pages >= max_pages:
+                break
+            if not oldest_first and (passed or walk.kept >= limit):
                 break
             index += 1
             page = await _fetch(request, dialect, index, **query)
             pages += 1
-    ordered = sorted(found.values(), key=lambda rec: rec.timestamp_ms)
-    return ordered[-limit:]
+        found = walk.chronological(
+            pages_backwards=not oldest_first, events_backwards=not oldest_first
+        )
+    # A stable sort: events of the same millisecond keep the box's order.
+    return sorted(found, key=lambda rec: rec.timestamp_ms)[-limit:]
+
+
+class _Walk:
+    """What a walk through the history pages kept, page by page."""
+
+    def __init__(self, since: datetime, until: datetime | None) -> None:
+        self._since = since
+        self._until = until
+        self._seen: set[object] = set()
+        self._pages: list[list[Recognition]] = []
+        self.kept = 0
+
+    def take(self, page: _Page) -> tuple[int, bool]:
+        """Keep the page's events in range.
+
+        Returns how many events were new to the walk (kept or not), and whether one of them
+        was at or before `since`.
+        """
+        fresh, passed, kept = 0, False, []
+        for rec in page.recognitions:
+            key = rec.event_id or (rec.timestamp_ms, rec.device_id, rec.identity_id)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            fresh += 1
+            if rec.timestamp <= self._since:
+                passed = True
+            elif self._until is None or rec.timestamp <= self._until:
+                kept.append(rec)
+        self._pages.append(kept)
+        self.kept += len(kept)
+        return fresh, passed
+
+    def chronological(self, *, pages_backwards: bool, events_backwards: bool) -> list[Recognition]:
+        """The kept events in the box's chronological order."""
+        pages = reversed(self._pages) if pages_backwards else iter(self._pages)
+        return [rec for page in pages for rec in (reversed(page) if events_backwards else page)]
 
 
 def event_image_request(
