@@ -46,6 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--rest-port", type=_non_negative_int, default=5555, help="0: any free")
     parser.add_argument("--ws-port", type=_non_negative_int, default=5679, help="0: any free")
+    parser.add_argument(
+        "--system-port", type=_non_negative_int, default=8888, help="system API; 0: any free"
+    )
+    parser.add_argument(
+        "--extra-people",
+        type=_non_negative_int,
+        default=0,
+        help="generated registered people in addition to the eight built-in ones",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of ids, images, choices")
     parser.add_argument(
         "--score-scale",
@@ -64,6 +73,8 @@ def describe(sim: Simulator) -> str:
         f"SE5 simulator ({sim.dialect}) running; Ctrl-C to stop",
         f"REST: {sim.rest_url}",
         f"WS: {sim.ws_url}",
+        f"System: {sim.system_url}",
+        f"Serial: {sim.serial}",
         f"Devices ({len(sim.devices)}):",
     ]
     lines.extend(f"  {device.id}  {device.name}" for device in sim.devices)
@@ -91,6 +102,8 @@ async def run(
             host=args.host,
             rest_port=args.rest_port,
             ws_port=args.ws_port,
+            system_port=args.system_port,
+            extra_people=args.extra_people,
             dialect=args.dialect,
             devices=args.devices,
             rate=args.rate,

@@ -27,7 +27,13 @@ class Event:
     """V5: ``ext_data.device_type`` code; V6: ``media_device_type``."""
     face_attr: dict[str, Any]
     """V6 ``recognize_face_attr``."""
+    wire_device_id: str | int | None = None
+    """The device id as the box writes it (a number on boxes with numeric ids)."""
     _texts: dict[tuple[bool, bool], str] = field(default_factory=dict, repr=False)
+
+    @property
+    def _device_id(self) -> str | int:
+        return self.sent.device_id if self.wire_device_id is None else self.wire_device_id
 
     def frame(self, *, with_face: bool, with_register: bool) -> dict[str, Any]:
         """The frame as a dict; images only as the flags ask."""
@@ -64,7 +70,7 @@ class Event:
             {
                 "ext_data": ext,
                 "identity_id": sent.identity_id,
-                "device_id": sent.device_id,
+                "device_id": self._device_id,
                 "identity_info": dict(sent.identity_info or {}),
                 "score": sent.score,
                 "timestamp": sent.timestamp_ms,
@@ -80,7 +86,7 @@ class Event:
         sent = self.sent
         frame: dict[str, Any] = {
             "event_id": sent.event_id,
-            "media_device_id": sent.device_id,
+            "media_device_id": self._device_id,
             "media_device_ip": sent.device_ip,
             "media_device_type": self.device_type,
             "identity_id": sent.identity_id,

@@ -100,3 +100,11 @@ def scene_jpeg(seed: int, index: int) -> bytes:
 def b64(data: bytes) -> str:
     """Base64 text of ``data``, cached (scene photos are large and sent often)."""
     return base64.b64encode(data).decode("ascii")
+
+
+@cache
+def blank_jpeg() -> bytes:
+    """The blank image a V6 box answers for a registered photo it cannot find (white, 256x320)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", FACE_SIZE, (255, 255, 255)).save(buffer, "JPEG", quality=75)
+    return buffer.getvalue()

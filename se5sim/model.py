@@ -7,6 +7,8 @@ import random
 from typing import Any, Final, Literal
 import uuid
 
+from . import images
+
 type Dialect = Literal["v5", "v6"]
 type DeviceKind = Literal["rtsp", "photo", "file", "gb28181"]
 type DeviceRole = Literal["gate", "capture", "ipc", "access"]
@@ -103,9 +105,17 @@ class SimDevice:
     kind: DeviceKind
     url: str
     relay: dict[str, Any] | None
+    """V5 ``netRelay`` keys: ``ip``, ``net_port``, ``door_port``, ``delay_time``."""
     role: DeviceRole
     group_id: str
     permission_id: str
+    numeric: bool = False
+    """The id goes on the wire as a JSON number (``id`` is then its decimal text)."""
+
+    @property
+    def wire_id(self) -> str | int:
+        """The id as the box writes it in lists, frames and history."""
+        return int(self.id) if self.numeric else self.id
 
     @property
     def type_code(self) -> str:
@@ -120,7 +130,7 @@ class SimDevice:
     def v5_entry(self) -> dict[str, Any]:
         """The entry of ``GET /SophonDevice/api/Devices``."""
         return {
-            "device_id": self.id,
+            "device_id": self.wire_id,
             "device_name": self.name,
             "device_ip": self.ip,
             "device_key": self.url,
@@ -134,17 +144,45 @@ class SimDevice:
     def v6_entry(self) -> dict[str, Any]:
         """The entry of ``POST /sophon/v2/face/getmediadevices``."""
         return {
-            "media_device_id": self.id,
+            "media_device_id": self.wire_id,
             "media_device_name": self.name,
             "media_device_ip": self.ip,
             "media_device_url": self.url,
             "media_device_type": self.v6_type,
+            "net_relay": self.v6_relay(),
+            "permission_id": self.permission_id,
         }
+
+    def v6_relay(self) -> dict[str, Any]:
+        """V6 ``net_relay``: ``ip``, ``port``, ``channel``, ``delay_time``; ``{}`` for none."""
+        if not self.relay:
+            return {}
+        relay = self.relay
+        return {
+            "ip": relay.get("ip"),
+            "port": relay.get("net_port", relay.get("port")),
+            "channel": relay.get("door_port", relay.get("channel")),
+            "delay_time": relay.get("delay_time"),
+        }
+
+
+type ImageSource = bytes | tuple[int, str]
+"""JPEG bytes, or the ``(seed, key)`` of a generated face (made on first use, then cached)."""
+
+
+def resolve_image(source: ImageSource) -> bytes:
+    """The JPEG bytes of an image source."""
+    if isinstance(source, bytes):
+        return source
+    return images.face_jpeg(*source)
 
 
 @dataclass(frozen=True, slots=True)
 class SimPerson:
-    """A face known to the box: a registered person, or a stranger (``person_type`` stranger)."""
+    """A face known to the box: a registered person, or a stranger (``person_type`` stranger).
+
+    Images are generated on first use, so that thousands of people cost nothing until asked for.
+    """
 
     identity_id: str
     name: str
@@ -152,20 +190,31 @@ class SimPerson:
     group_name: str
     user_id: str
     image_id: str
+    """Id of the registered photo (``""`` when there is none)."""
     face_id: str
     permission_ids: tuple[str, ...]
     gender: str
     age: int
     glasses: bool
-    photo_jpeg: bytes | None = field(repr=False)
-    """The registered photo (``None`` for strangers)."""
-    face_jpeg: bytes = field(repr=False)
+    photo_source: ImageSource | None = field(repr=False)
+    """The registered photo (``None`` for strangers and people registered without one)."""
+    face_source: ImageSource = field(repr=False)
     """The face crop the box cuts out of the scene when it sees this person."""
 
     @property
     def type_number(self) -> int:
         """The V5 person-type number."""
         return PERSON_TYPE_NUMBERS[self.person_type]
+
+    @property
+    def photo_jpeg(self) -> bytes | None:
+        """The registered photo, or None."""
+        return None if self.photo_source is None else resolve_image(self.photo_source)
+
+    @property
+    def face_jpeg(self) -> bytes:
+        """The face crop seen by the cameras."""
+        return resolve_image(self.face_source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +278,12 @@ class Subscription:
         raw_ids = payload.get(list_key)
         ids: frozenset[str] = frozenset()
         if isinstance(raw_ids, list):
-            ids = frozenset(item for item in raw_ids if isinstance(item, str))
+            # Numbers count too: a box with numeric device ids matches them by value.
+            ids = frozenset(
+                str(item)
+                for item in raw_ids
+                if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool))
+            )
         return cls(
             with_face=bool(payload.get(face_key, False)),
             with_register=bool(payload.get(register_key, False)),

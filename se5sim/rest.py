@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import json
 import logging
@@ -11,22 +10,35 @@ from typing import Any, Final, Literal
 
 from aiohttp import web
 
-from .frames import dumps
-from .images import b64
-from .model import Dialect, SimDevice, SimPerson
+from .envelopes import (
+    Handler,
+    Routes,
+    init_error,
+    json_response,
+    v5_bad_request,
+    v5_error,
+    v6_body,
+    v6_error,
+)
+from .faults import RELAY_FAILURE_MODES, Gate, RelayFailureMode
+from .history import History
+from .model import Dialect, SimDevice
+from .people import People
+from .people_api import PeopleApi
+from .system import BoxIdentity
 
 _LOGGER = logging.getLogger(__name__)
 
 type FailureMode = Literal["init", "http500"]
-type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 FAILURE_MODES: Final[tuple[FailureMode, ...]] = ("init", "http500")
 RELAY_MODES: Final = frozenset({"opendoor", "closedoor", "alarm"})
 
 V5_DEVICES_PATH: Final = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH: Final = "/sophon/v2/face/getmediadevices"
-USERS_PATH: Final = "/SophonFogSys/api/users"
 EVENT_ACTION_PATH: Final = "/SophonFogSys/api/EventAction"
+V5_CONFIGS_PATH: Final = "/SophonConfig/api/Configs"
+V6_CONFIGS_PATH: Final = "/sophon/v2/face/getconfigs"
 
 
 @dataclass(slots=True)
@@ -86,44 +98,36 @@ class BoxState:
 
     dialect: Dialect
     devices: dict[str, SimDevice]
-    people: list[SimPerson]
+    people: People
+    history: History
+    identity: BoxIdentity
+    v6_door_api: bool = False
+    """Whether a V6 box answers the V5 ``EventAction`` call (undocumented on V6)."""
     relay_actions: list[dict[str, Any]] = field(default_factory=list)
+    relay_failure: RelayFailureMode | None = None
+    relay_gate: Gate = field(default_factory=Gate)
     faults: RestFaults = field(default_factory=RestFaults)
 
+    def set_relay_failure(self, mode: RelayFailureMode | None) -> None:
+        """Make ``EventAction`` fail (None: answer again); held requests are let go."""
+        if mode is not None and mode not in RELAY_FAILURE_MODES:
+            raise ValueError(f"mode must be one of {RELAY_FAILURE_MODES}, not {mode!r}")
+        self.relay_failure = mode
+        if mode != "timeout":
+            self.relay_gate.release()
 
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=dumps)
-
-
-def v5_error(status: int, code: int, name: str, message: str) -> web.Response:
-    """A V5 error envelope."""
-    return _json({"error": {"code": code, "message": message, "status": name}}, status)
-
-
-def v6_error(status: int, code: str, message: str) -> web.Response:
-    """A V6 error envelope."""
-    return _json({"error": {"code": code, "message": message}}, status)
-
-
-def init_error() -> web.Response:
-    """The answer of a box that is still starting (both dialects)."""
-    return v6_error(500, "DEVICE_INIT_ERROR", "device is initializing, please retry later")
-
-
-def person_entry(person: SimPerson) -> dict[str, Any]:
-    """An entry of ``identities_list``."""
-    return {
-        "identity_id": person.identity_id,
-        "group_name": [person.group_name],
-        "info": {
-            "name": person.name,
-            "type": person.type_number,
-            "user_id": person.user_id,
-            "image_id": person.image_id,
-            "permission_ids": list(person.permission_ids),
-        },
-        "reg_photo": b64(person.photo_jpeg) if person.photo_jpeg else "",
-    }
+    def configs(self) -> dict[str, Any]:
+        """A few of the box's configuration entries (no secrets: none are needed here)."""
+        configs: dict[str, Any] = {
+            "DUPLICATE_REMOVAL_TIMEOUT": 6,
+            "THRESHOLD": 82,
+            "PRODUCT_TYPE": "SE5",
+            "DEV_SNO": "EEIGVB000120210629172137",  # a cloud code: never the box's identity
+            "EVENT_WORK_MODE": "opendoor",
+        }
+        if self.identity.mac_hex is not None:
+            configs["BOX_MAC"] = self.identity.mac_hex
+        return configs
 
 
 class RestApi:
@@ -135,16 +139,24 @@ class RestApi:
 
     def __init__(self, state: BoxState) -> None:
         self._state = state
-        devices: tuple[str, str, Handler]
-        if state.dialect == "v5":
-            devices = (V5_DEVICES_PATH, "GET", self._devices_v5)
-        else:
-            devices = (V6_DEVICES_PATH, "POST", self._devices_v6)
-        self._routes: dict[str, dict[str, Handler]] = {
-            devices[0]: {devices[1]: devices[2]},
-            USERS_PATH: {"GET": self._users},
+        dialect = state.dialect
+        people = PeopleApi(state.people)
+        self._routes: Routes = {
             EVENT_ACTION_PATH: {"PUT": self._event_action},
+            **people.routes(dialect),
+            **state.history.routes(),
         }
+        if dialect == "v5":
+            self._routes[V5_DEVICES_PATH] = {"GET": self._devices_v5}
+            self._routes[V5_CONFIGS_PATH] = {"GET": self._configs_v5}
+        else:
+            self._routes[V6_DEVICES_PATH] = {"POST": self._devices_v6}
+            self._routes[V6_CONFIGS_PATH] = {"POST": self._configs_v6}
+            if not state.v6_door_api:
+                del self._routes[EVENT_ACTION_PATH]
+        self._prefixes: Routes = {**people.prefixes(dialect), **state.history.prefixes()}
+        if dialect == "v5":
+            self._prefixes[V5_CONFIGS_PATH + "/"] = {"GET": self._configs_v5}
 
     def application(self) -> web.Application:
         """A new aiohttp application serving this API."""
@@ -152,18 +164,27 @@ class RestApi:
         app.router.add_route("*", "/{path:.*}", self._dispatch)
         return app
 
+    def _methods(self, path: str) -> dict[str, Handler] | None:
+        methods = self._routes.get(path)
+        if methods is not None:
+            return methods
+        for prefix, handlers in self._prefixes.items():
+            if path.startswith(prefix) and len(path) > len(prefix):
+                return handlers
+        return None
+
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         failure = self._state.faults.take()
         if failure == "init":
             return init_error()
         if failure == "http500":
             return web.Response(status=500, text="Internal Server Error")
-        methods = self._routes.get(request.path)
+        methods = self._methods(request.path)
         if methods is None:
             return self._not_found(request)
         handler = methods.get(request.method)
         if handler is None:
-            if request.path == V6_DEVICES_PATH:
+            if request.path.startswith("/sophon/v2/"):
                 return v6_error(404, "NOT_FOUND", f"{request.method} is not supported here")
             return v5_error(404, 40401, "NOT_FOUND", f"method {request.method} not allowed")
         return await handler(request)
@@ -177,36 +198,35 @@ class RestApi:
 
     async def _devices_v5(self, request: web.Request) -> web.Response:
         entries = [device.v5_entry() for device in self._state.devices.values()]
-        return _json({"data": {"devices_list": entries}})
+        return json_response({"data": {"devices_list": entries}})
 
     async def _devices_v6(self, request: web.Request) -> web.Response:
-        text = await request.text()
-        if text.strip():
-            try:
-                json.loads(text)
-            except ValueError:
-                return v6_error(400, "UNSUPPORT_CONTENT_TYPE", "the body must be JSON")
+        body = await v6_body(request)
+        if isinstance(body, web.Response):
+            return body
         entries = [device.v6_entry() for device in self._state.devices.values()]
-        return _json({"devices": entries})
+        return json_response({"devices": entries})
 
-    async def _users(self, request: web.Request) -> web.Response:
-        query = request.query
-        people = self._state.people
-        identity_id = query.get("identity_id")
-        if identity_id is not None:
-            selected = [person for person in people if person.identity_id == identity_id]
-        else:
-            try:
-                skip = int(query.get("skip_num", "0"))
-                limit = int(query.get("limit", "10"))
-            except ValueError:
-                return v5_error(400, 40000, "BAD_REQUEST", "skip_num and limit must be integers")
-            if skip < 0 or limit < 0:
-                return v5_error(400, 40000, "BAD_REQUEST", "skip_num and limit must be >= 0")
-            group = query.get("group_name")
-            matching = [p for p in people if group is None or p.group_name == group]
-            selected = matching[skip : skip + limit]
-        return _json({"data": {"identities_list": [person_entry(p) for p in selected]}})
+    async def _configs_v5(self, request: web.Request) -> web.Response:
+        configs = self._state.configs()
+        name = request.path.removeprefix(V5_CONFIGS_PATH).strip("/")
+        if name:
+            if name not in configs:
+                return v5_error(404, 40400, "NOT_FOUND", f"no configuration {name}")
+            configs = {name: configs[name]}
+        return json_response({"data": configs})
+
+    async def _configs_v6(self, request: web.Request) -> web.Response:
+        body = await v6_body(request)
+        if isinstance(body, web.Response):
+            return body
+        configs = self._state.configs()
+        name = body.get("config_name")
+        if name is not None:
+            if name not in configs:
+                return v6_error(400, "INVALID_ARGUMENTS", "config_name")
+            configs = {name: configs[name]}
+        return json_response(configs)
 
     async def _event_action(self, request: web.Request) -> web.Response:
         try:
@@ -215,7 +235,7 @@ class RestApi:
             return v5_error(400, 40001, "UNSUPPORT_CONTENT_TYPE", "the body must be JSON")
         actions = body.get("action") if isinstance(body, dict) else None
         if not isinstance(actions, list) or not actions:
-            return v5_error(400, 40000, "BAD_REQUEST", "'action' must be a non-empty list")
+            return v5_bad_request("'action' must be a non-empty list")
         for action in actions:
             if (
                 not isinstance(action, dict)
@@ -223,13 +243,19 @@ class RestApi:
                 or not action["action_ip"]
                 or action.get("action_mode") not in RELAY_MODES
             ):
-                return v5_error(
-                    400,
-                    40000,
-                    "BAD_REQUEST",
+                return v5_bad_request(
                     "each action needs an action_ip and an action_mode in "
-                    + ", ".join(sorted(RELAY_MODES)),
+                    + ", ".join(sorted(RELAY_MODES))
                 )
         self._state.relay_actions.append(body)
+        failure = self._state.relay_failure
+        if failure == "timeout":
+            await self._state.relay_gate.hold()
+        elif failure == "http500":
+            return web.Response(status=500, text="Internal Server Error")
+        elif failure == "error":
+            return v5_error(500, 50000, "INTERNAL_ERROR", "the relay did not answer")
         _LOGGER.info("REST: relay action %s", actions)
-        return _json({"data": {"message": "success", "action_mode": actions[0]["action_mode"]}})
+        return json_response(
+            {"data": {"message": "success", "action_mode": actions[0]["action_mode"]}}
+        )

@@ -1,32 +1,26 @@
-"""The simulated SE5 box: REST API, event socket, scripted and random recognitions, faults."""
+"""The simulated SE5 box: REST API, system API, event socket, recognitions, history, faults."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 import contextlib
-from dataclasses import dataclass, field, replace
-import json
+from dataclasses import replace
+import enum
 import logging
 import random
 import re
-import time
 from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Self
 
-from aiohttp import WSCloseCode, WSMsgType, web
-
-from . import images
-from .frames import Event, dumps
+from .eventsocket import EventSocket
+from .faults import Gate, RelayFailureMode, SystemFailureMode
+from .history import FilterUnit, History, HistoryOrder, HistoryRecord
+from .listeners import PortListener
 from .model import (
     DEFAULT_DEVICES,
-    DEFAULT_PEOPLE,
     DEVICE_KINDS,
     DEVICE_ROLES,
     DIALECTS,
-    PERSON_TYPES,
-    STRANGER_COUNT,
-    STRANGER_GROUP,
     DeviceKind,
     DeviceRole,
     Dialect,
@@ -34,69 +28,26 @@ from .model import (
     SentRecognition,
     SimDevice,
     SimPerson,
-    Subscription,
     SubscriptionRecord,
     make_uuid,
 )
+from .people import People
+from .recognitions import BAD_FRAME_KINDS, BadFrameKind, RecognitionMaker
 from .rest import BoxState, FailureMode, RestApi
+from .system import BoxIdentity, SimHealth, SystemApi
+
+__all__ = ["BAD_FRAME_KINDS", "BadFrameKind", "Simulator"]
 
 _LOGGER = logging.getLogger(__name__)
 
-type BadFrameKind = Literal[
-    "garbage", "binary", "truncated", "oversized", "not_object", "wrong_types", "empty"
-]
 
-BAD_FRAME_KINDS: Final[tuple[BadFrameKind, ...]] = (
-    "garbage",
-    "binary",
-    "truncated",
-    "oversized",
-    "not_object",
-    "wrong_types",
-    "empty",
-)
-#: Default size of an "oversized" frame.
-OVERSIZED_BYTES: Final = 20 * 1024 * 1024
-#: The box only receives small subscription frames; 4 MiB is far more than any needs.
-MAX_CLIENT_FRAME: Final = 4 * 1024 * 1024
-#: How long a graceful close waits for the client's close frame.
-CLOSE_TIMEOUT: Final = 2.0
-#: How long a listener's shutdown waits for its handlers.
-SHUTDOWN_TIMEOUT: Final = 5.0
+class _Derived(enum.Enum):
+    """Marks an identity value drawn from the seed."""
 
-#: How often each kind of person passes a camera, for random recognitions.
-_TYPE_WEIGHTS: Final[dict[PersonType, int]] = {
-    "employee": 40,
-    "visitor": 15,
-    "blacklist": 5,
-    "stranger": 30,
-    "vip": 10,
-}
+    FROM_SEED = enum.auto()
 
 
-@dataclass(eq=False, slots=True)
-class _Connection:
-    """One open event-socket connection."""
-
-    id: int
-    ws: web.WebSocketResponse
-    transport: asyncio.Transport | None
-    subscription: Subscription | None = None
-    silent: bool = False
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    done: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def pause(self) -> None:
-        """Stop reading from the socket (pings get no pong); the TCP stays open."""
-        self.silent = True
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.pause_reading()
-
-    def unpause(self) -> None:
-        """Read from the socket again."""
-        self.silent = False
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.resume_reading()
+FROM_SEED: Final = _Derived.FROM_SEED
 
 
 def _url_host(host: str) -> str:
@@ -111,8 +62,8 @@ class Simulator:
     """A simulated Sophgo SE5 face-recognition box.
 
     Use ``await sim.start()`` / ``await sim.stop()`` or ``async with Simulator(...) as sim``.
-    Ports 0 (the default; the real box uses 5555 and 5679) pick free ports; the bound ports
-    stay the same across :meth:`go_down` and :meth:`come_back`.
+    Ports 0 (the default; the real box uses 5555, 5679 and 8888) pick free ports; the bound
+    ports stay the same across :meth:`go_down` and :meth:`come_back`.
     """
 
     def __init__(
@@ -121,12 +72,30 @@ class Simulator:
         host: str = "127.0.0.1",
         rest_port: int = 0,
         ws_port: int = 0,
+        system_port: int = 0,
         dialect: Dialect = "v5",
         devices: int = 3,
         rate: float = 0.0,
         seed: int = 0,
         score_scale: int | None = None,
+        serial: str | _Derived | None = FROM_SEED,
+        mac: str | _Derived | None = FROM_SEED,
+        extra_people: int = 0,
+        numeric_ids: bool = False,
+        v6_door_api: bool = False,
+        history_size: int = 10_000,
+        history_order: HistoryOrder = "newest",
+        v6_filter_unit: FilterUnit = "auto",
     ) -> None:
+        """Describe the box; nothing listens until :meth:`start`.
+
+        ``serial``/``mac`` None make the box answer without them (an error for the serial, no
+        MAC in the interface list or configuration). ``extra_people`` registers that many
+        generated people. ``numeric_ids`` writes device ids as JSON numbers (1, 2, 3...).
+        ``v6_door_api`` makes a V6 box answer the V5 ``EventAction`` call. ``history_size``
+        bounds the event history; ``history_order`` and ``v6_filter_unit`` choose how the
+        history is paged and how V6 reads its time filters (see :mod:`se5sim.history`).
+        """
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
         if score_scale not in (None, 1, 100):
@@ -136,30 +105,51 @@ class Simulator:
         if rate < 0:
             raise ValueError("rate must be >= 0")
         self._host = host
-        self._rest_port = rest_port
-        self._ws_port = ws_port
         self._dialect: Dialect = dialect
         self._seed = seed
         self._rate = rate
         self._score_scale = score_scale or (1 if dialect == "v5" else 100)
+        self._numeric_ids = numeric_ids
         box_rng = random.Random(f"se5sim:box:{seed}")
         self._group_id = make_uuid(box_rng)
         self._permission_id = make_uuid(box_rng)
         self._device_rng = random.Random(f"se5sim:devices:{seed}")
         self._device_count = 0
-        self._rng = random.Random(f"se5sim:events:{seed}")
         self._rate_rng = random.Random(f"se5sim:rate:{seed}")
-        people, self._strangers = self._make_people(seed)
-        self._state = BoxState(dialect=dialect, devices={}, people=people)
+        identity = BoxIdentity.derived(seed)
+        if not isinstance(serial, _Derived):
+            identity.serial = serial
+        if not isinstance(mac, _Derived):
+            identity.mac = None if mac is None else mac.lower()
+        people = People(seed, self._permission_id, extra_people)
+        history = History(
+            dialect,
+            size=history_size,
+            order=history_order,
+            filter_unit=v6_filter_unit,
+            box_id=identity.mac_hex or "",
+        )
+        self._state = BoxState(
+            dialect=dialect,
+            devices={},
+            people=people,
+            history=history,
+            identity=identity,
+            v6_door_api=v6_door_api,
+        )
+        self._system = SystemApi(dialect, identity, SimHealth())
+        self._maker = RecognitionMaker(
+            dialect, seed, self._score_scale, people, self._state.devices
+        )
         for _ in range(devices):
             self.add_device()
-        self._stranger_record_next = False
-        self._connections: dict[int, _Connection] = {}
-        self._connections_total = 0
-        self._subscriptions: list[SubscriptionRecord] = []
-        self._subscribed = asyncio.Condition()
-        self._runners: list[web.AppRunner] = []
+        self._socket = EventSocket(dialect)
+        self._rest = PortListener(lambda: RestApi(self._state).application(), host, rest_port)
+        self._ws = PortListener(self._socket.application, host, ws_port)
+        self._system_listener = PortListener(self._system.application, host, system_port)
+        self._system_back: asyncio.TimerHandle | None = None
         self._started = False
+        self._up = False
         self._rate_task: asyncio.Task[None] | None = None
         self._rate_changed = asyncio.Event()
 
@@ -188,31 +178,41 @@ class Simulator:
     @property
     def rest_port(self) -> int:
         """The REST port (the bound one once started)."""
-        return self._rest_port
+        return self._rest.port
 
     @property
     def ws_port(self) -> int:
         """The event-socket port (the bound one once started)."""
-        return self._ws_port
+        return self._ws.port
+
+    @property
+    def system_port(self) -> int:
+        """The system-API port (the bound one once started)."""
+        return self._system_listener.port
 
     @property
     def rest_url(self) -> str:
         """``http://host:port`` of the REST API."""
-        return f"http://{_url_host(self._host)}:{self._rest_port}"
+        return f"http://{_url_host(self._host)}:{self.rest_port}"
 
     @property
     def ws_url(self) -> str:
         """``ws://host:port`` of the event socket."""
-        return f"ws://{_url_host(self._host)}:{self._ws_port}"
+        return f"ws://{_url_host(self._host)}:{self.ws_port}"
+
+    @property
+    def system_url(self) -> str:
+        """``http://host:port`` of the system API."""
+        return f"http://{_url_host(self._host)}:{self.system_port}"
 
     @property
     def is_up(self) -> bool:
-        """True while the listeners accept connections."""
-        return bool(self._runners)
+        """True while the box is on (its listeners accept connections)."""
+        return self._up
 
     @property
     def rate(self) -> float:
-        """Random recognitions per second across the followed devices."""
+        """Random recognitions per second (on the followed devices, else on any device)."""
         return self._rate
 
     @property
@@ -222,28 +222,53 @@ class Simulator:
 
     @property
     def people(self) -> list[SimPerson]:
-        """The registered people."""
+        """The registered people, in registration order."""
         return list(self._state.people)
 
     @property
     def strangers(self) -> list[SimPerson]:
         """The unregistered faces the box may see."""
-        return list(self._strangers)
+        return self._state.people.strangers
+
+    @property
+    def serial(self) -> str | None:
+        """The serial number the box reports (None: it answers an error)."""
+        return self._state.identity.serial
+
+    @property
+    def mac(self) -> str | None:
+        """The eth0 MAC the box reports, ``aa:bb:cc:dd:ee:ff`` (None: it reports none)."""
+        return self._state.identity.mac
+
+    @property
+    def health(self) -> SimHealth:
+        """The health values the system API reports; change them at will."""
+        return self._system.health
+
+    @property
+    def history(self) -> list[SentRecognition]:
+        """Every recognition kept in the event history, oldest recorded first."""
+        return [record.sent for record in self._state.history.records]
+
+    @property
+    def history_records(self) -> list[HistoryRecord]:
+        """The history with its image ids, oldest recorded first."""
+        return self._state.history.records
 
     @property
     def subscriptions(self) -> list[SubscriptionRecord]:
         """Every subscription frame received so far."""
-        return list(self._subscriptions)
+        return list(self._socket.subscriptions)
 
     @property
     def connections_total(self) -> int:
         """Event-socket connections accepted so far."""
-        return self._connections_total
+        return self._socket.connections_total
 
     @property
     def active_connections(self) -> int:
         """Event-socket connections open now."""
-        return len(self._connections)
+        return self._socket.active
 
     @property
     def relay_actions(self) -> list[dict[str, Any]]:
@@ -251,52 +276,6 @@ class Simulator:
         return list(self._state.relay_actions)
 
     # ----------------------------------------------------------------- set-up
-
-    def _make_people(self, seed: int) -> tuple[list[SimPerson], list[SimPerson]]:
-        rng = random.Random(f"se5sim:people:{seed}")
-        used: set[str] = set()
-        people: list[SimPerson] = []
-        for index, (name, person_type, group, gender, age, glasses) in enumerate(DEFAULT_PEOPLE):
-            identity_id = str(rng.randrange(100_000, 1_000_000))
-            while identity_id in used:
-                identity_id = str(rng.randrange(100_000, 1_000_000))
-            used.add(identity_id)
-            people.append(
-                SimPerson(
-                    identity_id=identity_id,
-                    name=name,
-                    person_type=person_type,
-                    group_name=group,
-                    user_id=f"{rng.randrange(10**8):08d}",
-                    image_id=make_uuid(rng),
-                    face_id=make_uuid(rng),
-                    permission_ids=(self._permission_id,),
-                    gender=gender,
-                    age=age,
-                    glasses=glasses,
-                    photo_jpeg=images.face_jpeg(seed, f"person:{index}:registered"),
-                    face_jpeg=images.face_jpeg(seed, f"person:{index}:seen"),
-                )
-            )
-        strangers = [
-            SimPerson(
-                identity_id=make_uuid(rng),
-                name="stranger",
-                person_type="stranger",
-                group_name=STRANGER_GROUP,
-                user_id="",
-                image_id=make_uuid(rng),
-                face_id=make_uuid(rng),
-                permission_ids=(),
-                gender=rng.choice(("male", "female")),
-                age=rng.randrange(18, 70),
-                glasses=rng.random() < 0.3,
-                photo_jpeg=None,
-                face_jpeg=images.face_jpeg(seed, f"stranger:{index}"),
-            )
-            for index in range(STRANGER_COUNT)
-        ]
-        return people, strangers
 
     def add_device(
         self,
@@ -344,7 +323,7 @@ class Simulator:
         else:
             relay_entry = None
         device = SimDevice(
-            id=make_uuid(self._device_rng),
+            id=str(index + 1) if self._numeric_ids else make_uuid(self._device_rng),
             name=name,
             ip=ip,
             kind=kind,
@@ -353,6 +332,7 @@ class Simulator:
             role=role,
             group_id=self._group_id,
             permission_id=self._permission_id,
+            numeric=self._numeric_ids,
         )
         self._state.devices[device.id] = device
         return device
@@ -364,6 +344,16 @@ class Simulator:
     def device(self, device_id: str) -> SimDevice:
         """The device with this id; raises KeyError."""
         return self._state.devices[device_id]
+
+    def add_person(
+        self, name: str, person_type: PersonType = "employee", **kwargs: Any
+    ) -> SimPerson:
+        """Register a person (see :meth:`se5sim.people.People.add` for the keywords)."""
+        return self._state.people.add(name, person_type, **kwargs)
+
+    def remove_person(self, identity_id: str) -> SimPerson:
+        """Delete a registered person; raises KeyError. Their history stays."""
+        return self._state.people.remove(identity_id)
 
     # ----------------------------------------------------------------- life cycle
 
@@ -382,34 +372,40 @@ class Simulator:
         await self.stop()
 
     async def start(self) -> None:
-        """Bind both listeners and start the random recognitions (if ``rate`` > 0)."""
+        """Bind the three listeners and start the random recognitions (if ``rate`` > 0)."""
         if self._started:
             raise RuntimeError("the simulator is already started")
         await self._listen()
         self._started = True
         self._update_rate_task()
-        _LOGGER.info("se5sim %s up: %s %s", self._dialect, self.rest_url, self.ws_url)
+        _LOGGER.info(
+            "se5sim %s up: %s %s %s", self._dialect, self.rest_url, self.ws_url, self.system_url
+        )
 
     async def stop(self) -> None:
-        """Close every connection and both listeners; stop background tasks."""
+        """Close every connection and listener; stop background tasks."""
         if not self._started:
             return
         self._started = False
         await self._cancel_rate_task()
+        self._cancel_system_back()
         await self._unlisten(abrupt=False)
         _LOGGER.info("se5sim stopped")
 
     async def go_down(self) -> None:
-        """Power off: connections die without a close frame; both ports refuse connections."""
+        """Power off: connections die without a close frame; all ports refuse connections.
+
+        Recognitions fired meanwhile are kept in the history and delivered to nobody.
+        """
         self._require_started()
-        if self.is_up:
+        if self._up:
             await self._unlisten(abrupt=True)
             _LOGGER.info("se5sim down")
 
     async def come_back(self, init_seconds: float = 0.0) -> None:
         """Power on again on the same ports; REST answers DEVICE_INIT_ERROR for a while."""
         self._require_started()
-        if self.is_up:
+        if self._up:
             raise RuntimeError("the simulator is already up")
         self._state.faults.start_init_window(init_seconds)
         await self._listen()
@@ -426,31 +422,31 @@ class Simulator:
             raise RuntimeError("the simulator is not started")
 
     async def _listen(self) -> None:
-        rest_app = RestApi(self._state).application()
-        ws_app = web.Application()
-        ws_app.router.add_get("/{path:.*}", self._handle_ws)
-        ports: list[int] = []
+        started: list[PortListener] = []
         try:
-            for app, port in ((rest_app, self._rest_port), (ws_app, self._ws_port)):
-                runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
-                await runner.setup()
-                self._runners.append(runner)
-                await web.TCPSite(runner, self._host, port).start()
-                ports.append(runner.addresses[0][1])
+            for listener, open_port in (
+                (self._rest, True),
+                (self._ws, True),
+                (self._system_listener, self._system.faults.mode != "down"),
+            ):
+                await listener.start(open_port=open_port)
+                started.append(listener)
         except BaseException:
-            await self._cleanup_runners()
+            for listener in reversed(started):
+                await listener.stop()
             raise
-        self._rest_port, self._ws_port = ports
+        self._up = True
 
     async def _unlisten(self, *, abrupt: bool) -> None:
-        # Open WebSockets are closed here rather than in ``on_shutdown``: a runner's cleanup
-        # would otherwise wait for their handlers until its shutdown timeout.
-        await self._close_connections(abrupt=abrupt)
-        await self._cleanup_runners()
-
-    async def _cleanup_runners(self) -> None:
-        while self._runners:  # the event socket first
-            await self._runners.pop().cleanup()
+        self._up = False
+        # Open WebSockets are closed here rather than in a shutdown hook: a runner's cleanup
+        # would otherwise wait for their handlers until its shutdown timeout. Requests held
+        # by a "timeout" fault are let go for the same reason.
+        await self._socket.close_all(abrupt=abrupt)
+        self._system.gate.release()
+        self._state.relay_gate.release()
+        for listener in (self._ws, self._rest, self._system_listener):
+            await listener.stop()
 
     # ----------------------------------------------------------------- rate loop
 
@@ -474,59 +470,23 @@ class Simulator:
                 await task
 
     async def _rate_loop(self) -> None:
-        # Poisson arrivals; a rate change (set_rate) wakes the loop to draw a new delay.
+        # Poisson arrivals; a rate change (set_rate) wakes the loop to draw a new delay. The
+        # box recognises people whether anyone listens or not: with no follower (or while
+        # it is down) the recognitions go to the history only.
         while self._rate > 0:
             self._rate_changed.clear()
             delay = self._rate_rng.expovariate(self._rate)
             try:
                 await asyncio.wait_for(self._rate_changed.wait(), delay)
             except TimeoutError:
-                followed = self._followed_device_ids()
-                if self.is_up and followed:
-                    await self.fire(self._rate_rng.choice(followed))
+                followed = self._socket.followed()
+                candidates = [d for d in self._state.devices if d in followed]
+                candidates = candidates or list(self._state.devices)
+                if candidates:
+                    await self.fire(self._rate_rng.choice(candidates))
         self._rate_task = None
 
-    def _followed_device_ids(self) -> list[str]:
-        wanted: set[str] = set()
-        for connection in self._connections.values():
-            if connection.subscription is not None:
-                wanted |= connection.subscription.device_ids
-        return [device_id for device_id in self._state.devices if device_id in wanted]
-
     # ----------------------------------------------------------------- event socket
-
-    async def _handle_ws(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(
-            timeout=CLOSE_TIMEOUT, compress=False, max_msg_size=MAX_CLIENT_FRAME
-        )
-        await ws.prepare(request)
-        self._connections_total += 1
-        connection = _Connection(self._connections_total, ws, request.transport)
-        self._connections[connection.id] = connection
-        _LOGGER.info("WS: connection %d from %s", connection.id, request.remote)
-        try:
-            async for message in ws:
-                if message.type is WSMsgType.TEXT:
-                    await self._on_client_text(connection, message.data)
-        finally:
-            del self._connections[connection.id]
-            connection.done.set()
-            _LOGGER.info("WS: connection %d closed", connection.id)
-        return ws
-
-    async def _on_client_text(self, connection: _Connection, text: str) -> None:
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            _LOGGER.debug("WS: connection %d sent non-JSON text, ignored", connection.id)
-            return
-        if not isinstance(payload, dict):
-            return
-        connection.subscription = Subscription.parse(payload, self._dialect)
-        self._subscriptions.append(SubscriptionRecord(connection.id, payload, time.time()))
-        _LOGGER.info("WS: connection %d subscribed: %s", connection.id, connection.subscription)
-        async with self._subscribed:
-            self._subscribed.notify_all()
 
     async def wait_for_subscription(
         self,
@@ -537,68 +497,25 @@ class Simulator:
 
         Raises TimeoutError.
         """
-        async with asyncio.timeout(timeout), self._subscribed:
-            await self._subscribed.wait_for(lambda: len(self._subscriptions) >= count)
-        return self._subscriptions[-1]
-
-    async def _send(self, connection: _Connection, payload: str | bytes) -> bool:
-        if connection.silent or connection.ws.closed:
-            return False
-        try:
-            async with connection.lock:
-                if isinstance(payload, bytes):
-                    await connection.ws.send_bytes(payload)
-                else:
-                    await connection.ws.send_str(payload)
-        except ConnectionError as err:  # the peer went away while we were sending
-            _LOGGER.debug("WS: send to connection %d failed: %s", connection.id, err)
-            return False
-        return True
-
-    async def _close_connections(self, *, abrupt: bool) -> None:
-        connections = list(self._connections.values())
-        if not connections:
-            return
-        for connection in connections:
-            if connection.silent:
-                connection.unpause()
-        if abrupt:
-            for connection in connections:
-                if connection.transport is not None:
-                    connection.transport.abort()
-        else:
-            await asyncio.gather(
-                *(
-                    connection.ws.close(code=WSCloseCode.GOING_AWAY, message=b"box shutting down")
-                    for connection in connections
-                ),
-                return_exceptions=True,
-            )
-        waiters = [asyncio.ensure_future(connection.done.wait()) for connection in connections]
-        _, pending = await asyncio.wait(waiters, timeout=CLOSE_TIMEOUT + 1)
-        for waiter in pending:  # pragma: no cover - only if a handler hangs
-            waiter.cancel()
+        return await self._socket.wait_for_subscription(count, timeout)
 
     async def drop_connections(self, *, abrupt: bool = False) -> None:
         """Close every event-socket connection, as a restarting box service does.
 
         By default each gets a close frame (1001 going away); ``abrupt=True`` just closes TCP.
         """
-        await self._close_connections(abrupt=abrupt)
+        await self._socket.close_all(abrupt=abrupt)
 
     def go_silent(self) -> None:
         """Half-open: stop reading from and sending to the connections open now.
 
         Their TCP stays open and WebSocket pings get no pong. Connections opened later work.
         """
-        for connection in self._connections.values():
-            connection.pause()
+        self._socket.go_silent()
 
     def resume(self) -> None:
         """Undo :meth:`go_silent`."""
-        for connection in self._connections.values():
-            if connection.silent:
-                connection.unpause()
+        self._socket.resume()
 
     # ----------------------------------------------------------------- recognitions
 
@@ -612,7 +529,9 @@ class Simulator:
         timestamp_ms: int | None = None,
         omit_person_type: bool = False,
     ) -> SentRecognition:
-        """Push one recognition to every connection that follows its device.
+        """Push one recognition to every connection following its device; keep it in history.
+
+        The history keeps it also while the box is down or nobody listens.
 
         ``device_id`` None picks a random followed device (any device if none is followed).
         ``identity_id`` picks a registered person or a stranger face by id; ``person_type``
@@ -621,24 +540,30 @@ class Simulator:
         None draws one. ``omit_person_type`` leaves ``ext_data.person_type`` out (V5
         employees only). Raises ValueError for an impossible request.
         """
-        if person_type is not None and person_type not in PERSON_TYPES:
-            raise ValueError(f"person_type must be one of {PERSON_TYPES}, not {person_type!r}")
         if omit_person_type:
             if self._dialect != "v5":
                 raise ValueError("omit_person_type only exists in the V5 dialect")
             if person_type not in (None, "employee"):
                 raise ValueError("omit_person_type is only allowed for employees")
             person_type = "employee"
-        device = self._pick_device(device_id)
-        person = self._pick_person(identity_id, person_type)
-        event = self._build_event(
+        device = self._maker.pick_device(device_id, self._socket.followed())
+        person = self._maker.pick_person(identity_id, person_type)
+        event = self._maker.build(
             device,
             person,
             score=score,
             timestamp_ms=timestamp_ms,
             omit_person_type=omit_person_type,
         )
-        delivered = await self._deliver(event)
+        delivered = await self._socket.deliver(event) if self._up else 0
+        sent = replace(event.sent, delivered=delivered)
+        registered = self._state.people.get(person.identity_id) is not None
+        self._state.history.record(
+            sent,
+            device,
+            face_attr=event.face_attr,
+            registered_image_id=person.image_id if registered and person.image_id else "",
+        )
         _LOGGER.debug(
             "fire: %s on %s (%s) -> %d connections",
             person.name,
@@ -646,123 +571,7 @@ class Simulator:
             person.person_type,
             delivered,
         )
-        return replace(event.sent, delivered=delivered)
-
-    def _pick_device(self, device_id: str | None) -> SimDevice:
-        if device_id is not None:
-            device = self._state.devices.get(device_id)
-            if device is None:
-                raise ValueError(f"no device {device_id!r}")
-            return device
-        candidates = self._followed_device_ids() or list(self._state.devices)
-        if not candidates:
-            raise ValueError("the box has no devices")
-        return self._state.devices[self._rng.choice(candidates)]
-
-    def _pick_person(self, identity_id: str | None, person_type: PersonType | None) -> SimPerson:
-        if identity_id is not None:
-            for person in self._all_faces():
-                if person.identity_id == identity_id:
-                    if person_type is not None and person.person_type != person_type:
-                        raise ValueError(
-                            f"{identity_id!r} is a {person.person_type}, not a {person_type}"
-                        )
-                    return person
-            raise ValueError(f"no person {identity_id!r}")
-        if person_type is None:
-            person_type = self._rng.choices(
-                list(_TYPE_WEIGHTS), weights=list(_TYPE_WEIGHTS.values())
-            )[0]
-        candidates = [p for p in self._all_faces() if p.person_type == person_type]
-        if not candidates:
-            raise ValueError(f"nobody of type {person_type!r} is registered")
-        return self._rng.choice(candidates)
-
-    def _all_faces(self) -> Iterable[SimPerson]:
-        yield from self._state.people
-        yield from self._strangers
-
-    def _random_score(self, person: SimPerson) -> float:
-        if person.person_type == "stranger":
-            value = self._rng.uniform(0.35, 0.7)
-        else:
-            value = self._rng.uniform(0.72, 0.99)
-        return round(value * 100, 2) if self._score_scale == 100 else value
-
-    def _build_event(
-        self,
-        device: SimDevice,
-        person: SimPerson,
-        *,
-        score: float | None = None,
-        timestamp_ms: int | None = None,
-        omit_person_type: bool = False,
-        advance_stranger_shape: bool = True,
-    ) -> Event:
-        v5 = self._dialect == "v5"
-        if timestamp_ms is None:
-            timestamp_ms = time.time_ns() // 1_000_000
-        identity_info: dict[str, Any] | None = None
-        if v5:
-            if person.person_type != "stranger":
-                identity_info = {
-                    "image_id": person.image_id,
-                    "type": person.type_number,
-                    "user_id": person.user_id,
-                    "name": person.name,
-                    "face_ids": [person.face_id],
-                }
-            elif self._stranger_record_next:
-                identity_info = {
-                    "addTime": timestamp_ms // 1000,
-                    "image_id": person.image_id,
-                    "name": "stranger",
-                    "type": 4,
-                }
-            else:
-                identity_info = {}
-            if person.person_type == "stranger" and advance_stranger_shape:
-                self._stranger_record_next = not self._stranger_record_next
-        sent = SentRecognition(
-            dialect=self._dialect,
-            device_id=device.id,
-            device_ip=device.ip,
-            identity_id=person.identity_id,
-            identity_name=person.name,
-            person_type=person.person_type,
-            group_name=person.group_name,
-            score=self._random_score(person) if score is None else score,
-            timestamp_ms=timestamp_ms,
-            event_id=make_uuid(self._rng),
-            video_id=device.id,
-            face_jpeg=person.face_jpeg,
-            scene_jpeg=(
-                images.scene_jpeg(self._seed, self._rng.randrange(images.SCENE_COUNT))
-                if v5
-                else None
-            ),
-            registered_jpeg=person.photo_jpeg,
-            identity_info=identity_info,
-            person_type_sent=not omit_person_type,
-        )
-        return Event(
-            sent=sent,
-            device_type=device.type_code if v5 else device.v6_type,
-            face_attr={"gender": person.gender, "age": person.age, "glasses": person.glasses},
-        )
-
-    async def _deliver(self, event: Event) -> int:
-        sends = []
-        for connection in list(self._connections.values()):
-            subscription = connection.subscription
-            if subscription is None or event.sent.device_id not in subscription.device_ids:
-                continue
-            text = event.text(
-                with_face=subscription.with_face, with_register=subscription.with_register
-            )
-            sends.append(self._send(connection, text))
-        results = await asyncio.gather(*sends)
-        return sum(results)
+        return sent
 
     # ----------------------------------------------------------------- faults
 
@@ -774,45 +583,7 @@ class Simulator:
         ``padding`` field to ``size`` bytes, default 20 MiB), ``not_object`` (a JSON array),
         ``wrong_types`` (device id a number, score a string), ``empty`` (``{}``).
         """
-        payload = self._bad_payload(kind, size)
-        targets = [c for c in self._connections.values() if c.subscription is not None]
-        results = await asyncio.gather(*(self._send(c, payload) for c in targets))
-        return sum(results)
-
-    def _bad_payload(self, kind: BadFrameKind, size: int | None) -> str | bytes:
-        if kind not in BAD_FRAME_KINDS:
-            raise ValueError(f"kind must be one of {BAD_FRAME_KINDS}, not {kind!r}")
-        if kind == "garbage":
-            return "<html>502 Bad Gateway</html> not JSON {"
-        if kind == "binary":
-            return b"\x00\x01\x02\x03SE5\xff\xfe\xfd binary frame"
-        if kind == "empty":
-            return "{}"
-        if not self._state.devices or not self._state.people:
-            raise ValueError("a bad recognition needs a device and a registered person")
-        event = self._build_event(
-            next(iter(self._state.devices.values())),
-            self._state.people[0],
-            advance_stranger_shape=False,
-        )
-        frame = event.frame(with_face=False, with_register=False)
-        if kind == "truncated":
-            text = dumps(frame)
-            return text[: len(text) // 2]
-        if kind == "not_object":
-            return dumps([frame])
-        if kind == "wrong_types":
-            frame["device_id" if self._dialect == "v5" else "media_device_id"] = 12345
-            frame["score"] = str(frame["score"])
-            return dumps(frame)
-        # oversized
-        target = OVERSIZED_BYTES if size is None else size
-        frame["padding"] = ""
-        missing = target - len(dumps(frame).encode())
-        if missing < 0:
-            raise ValueError(f"size must be at least {target - missing} bytes")
-        frame["padding"] = "x" * missing
-        return dumps(frame)
+        return await self._socket.broadcast(self._maker.bad_payload(kind, size))
 
     def fail_rest(
         self, mode: FailureMode, *, count: int | None = None, seconds: float | None = None
@@ -828,3 +599,53 @@ class Simulator:
         """Stop an injected REST failure and any start-up window."""
         self._state.faults.clear()
         self._state.faults.init_until = None
+
+    def fail_system(
+        self, mode: SystemFailureMode, *, count: int | None = None, seconds: float | None = None
+    ) -> None:
+        """Make the system API (only) fail; the event socket and REST stay fine.
+
+        ``"http500"`` answers HTTP 500, ``"timeout"`` accepts and never answers, ``"down"``
+        refuses connections (at once; kept-alive connections are cut on their next request).
+        For the next ``count`` requests (not with ``"down"``), or ``seconds``; neither: until
+        :meth:`clear_system_failure`.
+        """
+        self._system.faults.set(mode, count=count, seconds=seconds)
+        self._cancel_system_back()
+        if mode == "down":
+            self._system_listener.close_port()
+            if seconds is not None:
+                loop = asyncio.get_running_loop()
+                self._system_back = loop.call_later(seconds, self.clear_system_failure)
+        elif self._up:
+            self._system_listener.open_port()
+
+    def clear_system_failure(self) -> None:
+        """Stop an injected system-API failure; held requests are let go, the port reopens."""
+        self._cancel_system_back()
+        self._system.faults.clear()
+        self._system.gate.release()
+        if self._up:
+            self._system_listener.open_port()
+
+    def _cancel_system_back(self) -> None:
+        if self._system_back is not None:
+            self._system_back.cancel()
+            self._system_back = None
+
+    def fail_relay(self, mode: RelayFailureMode) -> None:
+        """Make ``EventAction`` fail until cleared; the bodies are still recorded.
+
+        ``"error"``: an error envelope; ``"http500"``; ``"timeout"``: never answers.
+        """
+        self._state.set_relay_failure(mode)
+
+    def clear_relay_failure(self) -> None:
+        """``EventAction`` answers again; held requests are let go."""
+        self._state.set_relay_failure(None)
+
+    @property
+    def held_requests(self) -> int:
+        """Requests held by a ``"timeout"`` fault (system API and relay) right now."""
+        gates: tuple[Gate, ...] = (self._system.gate, self._state.relay_gate)
+        return sum(gate.held for gate in gates)

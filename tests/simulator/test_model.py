@@ -101,9 +101,10 @@ def test_invalid_arguments(kwargs: dict[str, Any], match: str) -> None:
 def test_subscription_parsing() -> None:
     assert Subscription.parse({}, "v5") == Subscription()
     parsed = Subscription.parse(
-        {"need_face": 1, "need_register": True, "event_list": ["a", 3, "b"]}, "v5"
+        {"need_face": 1, "need_register": True, "event_list": ["a", 3, "b", None, True, 1.5]}, "v5"
     )
-    assert parsed == Subscription(True, True, frozenset({"a", "b"}))
+    # a number matches a numeric device id by its decimal text; other values are dropped
+    assert parsed == Subscription(True, True, frozenset({"a", "3", "b"}))
     assert Subscription.parse({"media_device_ids": "a"}, "v6").device_ids == frozenset()
     assert Subscription.parse({"with_face_image": True}, "v6").with_face
 

@@ -1,4 +1,4 @@
-"""Client of the Sophgo SE5 AI mini box: REST device list and the recognition event socket.
+"""Client of the Sophgo SE5 AI mini box: REST, system API, history and the event socket.
 
 This package has no Home Assistant imports; it could be published on its own.
 """
@@ -13,8 +13,10 @@ from .errors import (
     Se5ServerError,
 )
 from .models import (
+    BoxInfo,
     Device,
     Dialect,
+    Health,
     ImageSelection,
     Person,
     PersonType,
@@ -23,17 +25,22 @@ from .models import (
     Subscription,
 )
 from .parse import decode_image, parse_event, parse_frame
+from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
 from .stream import DEFAULT_EVENT_PORT, Backoff, EventStream, StreamState, StreamStats
+from .system import DEFAULT_SYSTEM_PORT
 
 __all__ = [
     "DEFAULT_EVENT_PORT",
     "DEFAULT_REST_PORT",
+    "DEFAULT_SYSTEM_PORT",
     "Backoff",
+    "BoxInfo",
     "Device",
     "Dialect",
     "EventStream",
     "FrameError",
+    "Health",
     "ImageSelection",
     "Person",
     "PersonType",
@@ -52,4 +59,5 @@ __all__ = [
     "decode_image",
     "parse_event",
     "parse_frame",
+    "probe_event_socket",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 import json
 from typing import Any
@@ -49,7 +49,11 @@ _PERSON_TYPE_BY_CODE = {code: kind for kind, code in _PERSON_TYPE_CODES.items()}
 
 @dataclass(frozen=True, slots=True)
 class Relay:
-    """The network relay a device can drive (V5 `netRelay`)."""
+    """The network relay a device can drive.
+
+    V5 `netRelay` (`ip`, `net_port`, `door_port`, `delay_time`); V6 `net_relay` has `port` for
+    `net_port` and `channel` for `door_port`.
+    """
 
     ip: str
     net_port: int | None = None
@@ -73,13 +77,16 @@ class Device:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """A person registered on the box (the V5 users endpoint)."""
+    """A person registered on the box (V5 users endpoint, V6 identities)."""
 
     identity_id: str
     name: str
     person_type: PersonType
     groups: tuple[str, ...] = ()
     photo: bytes | None = field(default=None, repr=False)
+    """JPEG of the registered photo; only filled when asked for."""
+    photo_id: str | None = None
+    """Id of the registered photo on the box (V5 `info.image_id`, V6 `register_image_ids[0]`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +154,78 @@ class Recognition:
     """JPEG of the whole scene."""
     registered_image: bytes | None = field(default=None, repr=False)
     """JPEG registered for the matched person."""
+    face_image_id: str | None = None
+    """History only: id of the face crop on the box (see `Se5Client.get_event_image`)."""
+    scene_image_id: str | None = None
+    """History only: id of the scene photo (None when the box keeps only the face crop)."""
+    registered_image_id: str | None = None
+    """History only: id of the matched person's registered photo."""
 
     @property
     def is_stranger(self) -> bool:
         """True for an unmatched face."""
         return self.person_type is PersonType.STRANGER
+
+
+@dataclass(frozen=True, slots=True)
+class BoxInfo:
+    """Who the box is: identity and versions (system API, port 8888)."""
+
+    serial: str | None = None
+    mac: str | None = None
+    """eth0 (WAN) MAC, lower case, `aa:bb:cc:dd:ee:ff`."""
+    model: str | None = None
+    hardware_version: str | None = None
+    firmware_version: str | None = None
+    mcu_version: str | None = None
+    hostname: str | None = None
+
+    @property
+    def unique_id(self) -> str | None:
+        """The serial (upper case), else `mac-` and the MAC's 12 hex digits, else None.
+
+        Never the host: the address of a box can change, its serial cannot. A box whose serial
+        call fails now and then would flip to the MAC form: callers that once saw a serial
+        should retry rather than accept the fallback.
+        """
+        if self.serial and self.serial.strip():
+            return self.serial.strip().upper()
+        if self.mac:
+            return "mac-" + self.mac.replace(":", "").lower()
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The box's health (system API); each value is None when the box did not give it."""
+
+    core_temperature: float | None = None
+    """°C."""
+    board_temperature: float | None = None
+    """°C."""
+    cpu_usage: float | None = None
+    """Percent (0..100), all cores."""
+    tpu_usage: float | None = None
+    """Percent."""
+    memory_usage: float | None = None
+    """Percent of the usable memory."""
+    memory_total: int | None = None
+    """Bytes of usable memory."""
+    memory_used: int | None = None
+    """Bytes."""
+    disk_usage: float | None = None
+    """Percent of the eMMC."""
+    disk_total: int | None = None
+    """Bytes."""
+    disk_free: int | None = None
+    """Bytes."""
+    external_disk: bool | None = None
+    """An external disk is present (mounted)."""
+    external_disk_usage: float | None = None
+    """Percent; None without an external disk."""
+    external_disk_total: int | None = None
+    """Bytes; None without an external disk."""
+    fan_speed: float | None = None
+    """rpm (0 for a box without a fan)."""
+    uptime: timedelta | None = None
+    firmware_version: str | None = None

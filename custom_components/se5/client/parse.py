@@ -265,7 +265,7 @@ def _parse_device(entry: object, keys: tuple[str, str, str, str, str]) -> Device
         ip=_optional_text(entry.get(ip_key)),
         kind=_optional_text(entry.get(kind_key)),
         url=_optional_text(entry.get(url_key)),
-        relay=_relay(entry.get("netRelay")),
+        relay=_relay(entry.get("netRelay", entry.get("net_relay"))),
     )
 
 
@@ -275,9 +275,10 @@ def _relay(value: object) -> Relay | None:
     ip = _optional_text(value.get("ip"))
     if ip is None:
         return None
+    # V6 `net_relay` names the ports `port` and `channel`.
     return Relay(
         ip=ip,
-        net_port=_int_or_none(value.get("net_port")),
-        door_port=_int_or_none(value.get("door_port")),
+        net_port=_int_or_none(value.get("net_port", value.get("port"))),
+        door_port=_int_or_none(value.get("door_port", value.get("channel"))),
         delay_time=_int_or_none(value.get("delay_time")),
     )

@@ -1,9 +1,14 @@
-"""The box's REST API on port 5555: device list (with dialect detection), people, door relay."""
+"""The box's REST API on port 5555 and its system API on port 8888.
+
+Port 5555: device list (with dialect detection), people, door relay, event history.
+Port 8888: identity and health.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 import json
 import logging
 from typing import Any
@@ -11,6 +16,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from . import history, people, system
 from .errors import (
     Se5ApiError,
     Se5BoxStartingError,
@@ -19,8 +25,10 @@ from .errors import (
     Se5NotABoxError,
     Se5ServerError,
 )
-from .models import Device, Dialect, Person, PersonType, Relay
-from .parse import decode_image, parse_device_v5, parse_device_v6
+from .fetch import fetch_image
+from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
+from .parse import parse_device_v5, parse_device_v6
+from .system import DEFAULT_SYSTEM_PORT
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,7 +37,6 @@ DEFAULT_TIMEOUT = 10.0
 
 V5_DEVICES_PATH = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH = "/sophon/v2/face/getmediadevices"
-USERS_PATH = "/SophonFogSys/api/users"
 EVENT_ACTION_PATH = "/SophonFogSys/api/EventAction"
 
 _INIT_ERROR = "DEVICE_INIT_ERROR"
@@ -50,11 +57,14 @@ class Se5Client:
         *,
         dialect: Dialect | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        system_port: int = DEFAULT_SYSTEM_PORT,
     ) -> None:
         """Prepare a client; nothing is sent until a method is called."""
         self._session = session
         self._base = URL.build(scheme="http", host=host, port=port)
+        self._system_base = URL.build(scheme="http", host=host, port=system_port)
         self._timeout = timeout
+        self._blank_photo = people.BlankPhoto()
         self.dialect = dialect
 
     @property
@@ -83,26 +93,102 @@ class Se5Client:
         _, devices = await self._detect()
         return devices
 
-    async def list_people(self, group: str = "default_group", page_size: int = 100) -> list[Person]:
-        """The people registered in a group, all pages (V5 users endpoint)."""
-        people: list[Person] = []
-        skip = 0
-        while True:
-            payload = await self._request(
-                "GET",
-                USERS_PATH,
-                params={"group_name": group, "skip_num": skip, "limit": page_size},
-            )
-            entries = _envelope_list(payload, "identities_list")
-            people.extend(p for p in map(_parse_person, entries) if p is not None)
-            if len(entries) < page_size:
-                return people
-            skip += len(entries)
+    async def get_box_info(self) -> BoxInfo:
+        """Serial, eth0 MAC, model, versions and host name (system API, calls made at once).
+
+        Each missing piece is None. Raises Se5ConnectionError when neither the system API nor
+        the configuration answered anything usable, Se5NotABoxError when the box answered but
+        gave no serial and no MAC.
+        """
+        dialect = await self._known_dialect()
+        return await system.fetch_box_info(self._system_request, self._request, dialect)
+
+    async def get_health(self) -> Health:
+        """Temperatures, usage, memory, disks, fan and uptime (system API, calls made at once).
+
+        A failed call leaves its fields None; raises the first error when all of them failed.
+        """
+        return await system.fetch_health(self._system_request, await self._known_dialect())
+
+    async def list_people(
+        self, *, page_size: int = 100, limit: int | None = None, with_photos: bool = False
+    ) -> list[Person]:
+        """Everyone registered on the box (every group), each once, at most `limit`.
+
+        `with_photos` fills `Person.photo` (V6: one request per person).
+        """
+        return await people.list_people(
+            self._request,
+            await self._known_dialect(),
+            self.get_person_photo,
+            page_size=page_size,
+            limit=limit,
+            with_photos=with_photos,
+        )
+
+    async def get_person_photo(self, person: Person) -> bytes | None:
+        """The registered photo of a person (JPEG), or None when the box has none."""
+        return await people.person_photo(
+            self._request, self._image, await self._known_dialect(), person, self._blank_photo
+        )
+
+    async def list_events(
+        self,
+        since: datetime,
+        until: datetime | None = None,
+        *,
+        limit: int = 500,
+        page_size: int = 100,
+    ) -> list[Recognition]:
+        """Recognitions of the event history with `since < timestamp <= until`, oldest first.
+
+        At most `limit` (the newest ones), with image ids and no images; see `client.history`.
+        """
+        return await history.list_events(
+            self._request,
+            await self._known_dialect(),
+            since,
+            until,
+            limit=limit,
+            page_size=page_size,
+        )
+
+    async def get_event_image(self, image_id: str, timestamp: datetime) -> bytes | None:
+        """A face crop or scene photo of the history by id and event time; None if gone."""
+        path, params = history.event_image_request(await self._known_dialect(), image_id, timestamp)
+        return await self._image(path, params)
+
+    async def probe_door_api(self) -> bool:
+        """Whether the box answers `EventAction`, asked with an empty action list (no door opens).
+
+        A success or a refusal of the empty list means the call exists; a not-found (or an
+        answer that is not the box's JSON) means it does not. Connection errors propagate.
+        """
+        try:
+            await self._request("PUT", EVENT_ACTION_PATH, json_body={"action": []})
+        except _NotFoundError:
+            return False
+        except Se5ApiError as err:
+            return err.code != 405
+        except Se5NotABoxError:
+            return False
+        return True
 
     async def open_door(
-        self, relay: Relay, *, mode: str = "opendoor", duration: int = 5, logic_port: int = 0
+        self,
+        relay: Relay,
+        *,
+        mode: str = "opendoor",
+        duration: int | None = None,
+        logic_port: int = 0,
     ) -> None:
-        """Ask the box to drive a device's network relay (`opendoor`, `closedoor`, `alarm`)."""
+        """Ask the box to drive a device's network relay (`opendoor`, `closedoor`, `alarm`).
+
+        `duration` (seconds) defaults to the relay's `delay_time`, else 5. Raises Se5ApiError
+        on an error envelope, Se5ConnectionError when the box does not answer.
+        """
+        if duration is None:
+            duration = relay.delay_time if relay.delay_time is not None else 5
         action = {
             "action_ip": relay.ip,
             "action_port": str(relay.door_port if relay.door_port is not None else ""),
@@ -115,6 +201,26 @@ class Se5Client:
             raise Se5NotABoxError("EventAction answer has no data object")
 
     # Internals ------------------------------------------------------------------------------
+
+    async def _known_dialect(self) -> Dialect:
+        return self.dialect if self.dialect is not None else await self.detect_dialect()
+
+    async def _system_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, str | int] | None = None,
+    ) -> Any:
+        return await self._request(
+            method, path, json_body=json_body, params=params, base=self._system_base
+        )
+
+    async def _image(self, path: str, params: Mapping[str, str] | None = None) -> bytes | None:
+        return await fetch_image(
+            self._session, self._base.with_path(path), params=params, timeout=self._timeout
+        )
 
     async def _detect(self) -> tuple[Dialect, list[Device]]:
         """Try V5 then V6; the first that answers with its own envelope wins."""
@@ -154,8 +260,9 @@ class Se5Client:
         *,
         json_body: Any = None,
         params: dict[str, str | int] | None = None,
+        base: URL | None = None,
     ) -> Any:
-        url = self._base.with_path(path)
+        url = (base or self._base).with_path(path)
         try:
             async with (
                 asyncio.timeout(self._timeout),
@@ -201,25 +308,6 @@ def _envelope_list(payload: Any, key: str) -> list[Any]:
     if not isinstance(entries, list):
         raise Se5NotABoxError(f"answer has no data.{key} list")
     return entries
-
-
-def _parse_person(entry: object) -> Person | None:
-    if not isinstance(entry, dict) or not (identity_id := entry.get("identity_id")):
-        return None
-    info = entry.get("info")
-    info = info if isinstance(info, dict) else {}
-    groups = entry.get("group_name")
-    if isinstance(groups, str):
-        groups = [groups]
-    code = info.get("type")
-    kind = PersonType.from_code(code) if isinstance(code, int) else None
-    return Person(
-        identity_id=str(identity_id),
-        name=str(info.get("name") or ""),
-        person_type=kind or PersonType.EMPLOYEE,
-        groups=tuple(str(g) for g in groups) if isinstance(groups, list) else (),
-        photo=decode_image(entry.get("reg_photo")),
-    )
 
 
 def _short(body: bytes) -> str:

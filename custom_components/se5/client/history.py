@@ -1,0 +1,275 @@
+"""The box's event history: recognitions missed while the socket was down, found afterwards.
+
+V5: `GET /SophonFace/api/events?per_page=&page=&datetime_gte=` with the fields under `common`;
+V6: `POST /sophon/v2/face/getevents` with the device under `media_device_info`. Both give
+timestamps as float seconds and image ids instead of images.
+
+Decisions where the docs are silent or disagree:
+- V6 documents its time filters in ms, its example uses seconds. The client sends
+  `datetime_gte` in seconds and `datetime_lte` in ms: whichever unit the box reads, the answer
+  holds at least what was asked for, and the client filters the exact range itself.
+- The order of a page is not documented: the client reads it from the first page's timestamps.
+  Newest-first pages are read from the start until `since` is passed; oldest-first pages are
+  read from the end. Either way no more than `limit / page_size + 3` pages are fetched.
+- A history event without a device id or a timestamp, or of a car, is skipped; a scene id equal
+  to the face id carries no scene (the box kept only the face crop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+import math
+from typing import Any, Final
+from urllib.parse import quote
+
+from . import values
+from .errors import FrameError, Se5NotABoxError
+from .fetch import RequestFn
+from .models import Dialect, ImageSelection, Recognition
+from .parse import parse_event
+
+V5_EVENTS_PATH: Final = "/SophonFace/api/events"
+V5_EVENT_IMAGES_PATH: Final = "/SophonFace/api/event_images/"
+V6_EVENTS_PATH: Final = "/sophon/v2/face/getevents"
+V6_SPOT_IMAGE_PATH: Final = "/sophon/v2/face/getspotimage/"
+_NO_IMAGES: Final = ImageSelection(face=False, scene=False, registered=False)
+_SECONDS_LIMIT: Final = 100_000_000_000
+_EXTRA_PAGES: Final = 3
+
+
+def _ms(value: object) -> int | None:
+    """Epoch ms from float seconds (or ms); rounded, so that `x.608` s gives 608 ms exactly."""
+    number = values.number(value)
+    if number is None or number <= 0:
+        return None
+    return round(number * 1000) if number < _SECONDS_LIMIT else round(number)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _v5_frame(entry: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Any, Any, Any]]:
+    common = _mapping(entry.get("common"))
+    ep_info = _mapping(common.get("ep_info"))
+    info = _mapping(common.get("identity_info"))
+    frame = {
+        "device_id": ep_info.get("device_id", entry.get("device_id")),
+        "identity_id": common.get("identity_id"),
+        "identity_name": common.get("identity_name"),
+        "identity_info": dict(info),
+        "score": common.get("score"),
+        "group_name": common.get("group_name"),
+        "event_id": entry.get("_id", entry.get("event_id")),
+        "ext_data": {
+            "person_type": common.get("person_type"),
+            "device_ip": ep_info.get("ep_ip"),
+            "device_type": ep_info.get("ep_type"),
+        },
+    }
+    ids = (common.get("recognize_face_pic_id"), common.get("spot_pic_id"), info.get("image_id"))
+    return frame, ids
+
+
+def _v6_frame(entry: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Any, Any, Any]]:
+    device = _mapping(entry.get("media_device_info"))
+    frame = {
+        "media_device_id": device.get("media_device_id", entry.get("media_device_id")),
+        "media_device_ip": device.get("media_device_ip"),
+        "media_device_type": device.get("media_device_type"),
+        "identity_id": entry.get("identity_id"),
+        "identity_name": entry.get("identity_name"),
+        "user_type": entry.get("user_type"),
+        "score": entry.get("score"),
+        "event_id": entry.get("event_id"),
+    }
+    ids = (
+        entry.get("recognize_face_image_id"),
+        entry.get("spot_image_id"),
+        entry.get("register_image_id"),
+    )
+    return frame, ids
+
+
+def parse_history_event(entry: object) -> Recognition | None:
+    """One history event (V5 or V6 shape) as a Recognition with image ids; None if unusable.
+
+    Device ids, person types and scores are normalised exactly as in live frames.
+    """
+    if not isinstance(entry, Mapping):
+        return None
+    v6 = "media_device_info" in entry or "media_device_id" in entry
+    user_type = entry.get("user_type")
+    if isinstance(user_type, str) and user_type.strip().lower() == "car":
+        return None
+    timestamp_ms = _ms(entry.get("timestamp"))
+    if timestamp_ms is None:
+        return None
+    frame, (face_id, scene_id, registered_id) = _v6_frame(entry) if v6 else _v5_frame(entry)
+    frame["timestamp"] = timestamp_ms
+    try:
+        recognition = parse_event(frame, _NO_IMAGES)
+    except FrameError:
+        return None
+    face = values.text(face_id)
+    scene = values.text(scene_id)
+    return replace(
+        recognition,
+        face_image_id=face,
+        scene_image_id=None if scene == face else scene,
+        registered_image_id=values.text(registered_id),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    count: int
+    """Events on the page, usable or not."""
+    raw_ms: list[int]
+    """Timestamps of the page's events, in the box's order (for the order)."""
+    recognitions: list[Recognition]
+    total: int | None
+    served: int
+
+
+def _page(payload: Any, dialect: Dialect, page_size: int) -> _Page:
+    key = "data" if dialect is Dialect.V5 else "events"
+    entries = payload.get(key) if isinstance(payload, Mapping) else None
+    if not isinstance(entries, list):
+        raise Se5NotABoxError(f"answer has no {key} list")
+    pagination = _mapping(payload.get("pagination"))
+    total = values.number(pagination.get("total_count"))
+    served = values.number(pagination.get("per_page" if dialect is Dialect.V5 else "page_limit"))
+    raw = [_ms(e.get("timestamp")) if isinstance(e, Mapping) else None for e in entries]
+    return _Page(
+        count=len(entries),
+        raw_ms=[ms for ms in raw if ms is not None],
+        recognitions=[r for r in map(parse_history_event, entries) if r is not None],
+        total=int(total) if total is not None and total >= 0 else None,
+        served=int(served) if served is not None and served >= 1 else page_size,
+    )
+
+
+async def _fetch(
+    request: RequestFn,
+    dialect: Dialect,
+    index: int,
+    *,
+    page_size: int,
+    since: datetime,
+    until: datetime | None,
+) -> _Page:
+    gte = math.floor(since.timestamp())
+    if dialect is Dialect.V5:
+        params: dict[str, str | int] = {"per_page": page_size, "page": index, "datetime_gte": gte}
+        if until is not None:
+            params["datetime_lte"] = math.ceil(until.timestamp())
+        payload = await request("GET", V5_EVENTS_PATH, params=params)
+    else:
+        filters: dict[str, int] = {"datetime_gte": gte}
+        if until is not None:
+            filters["datetime_lte"] = math.ceil(until.timestamp() * 1000)
+        body = {"filters": filters, "page_limit": page_size, "page_index": index}
+        payload = await request("POST", V6_EVENTS_PATH, json_body=body)
+    return _page(payload, dialect, page_size)
+
+
+async def list_events(
+    request: RequestFn,
+    dialect: Dialect,
+    since: datetime,
+    until: datetime | None,
+    *,
+    limit: int,
+    page_size: int,
+) -> list[Recognition]:
+    """Recognitions with `since < timestamp <= until`, oldest first, the newest `limit`."""
+    if since.tzinfo is None or (until is not None and until.tzinfo is None):
+        raise ValueError("since and until must be timezone-aware")
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    if limit < 1:
+        return []
+    walk = _Walk(since, until)
+    query: dict[str, Any] = {"page_size": page_size, "since": since, "until": until}
+    first = await _fetch(request, dialect, 0, **query)
+    max_pages = math.ceil(limit / first.served) + _EXTRA_PAGES
+    pages = 1
+    oldest_first = len(first.raw_ms) > 1 and first.raw_ms[0] < first.raw_ms[-1]
+    if oldest_first and first.total is not None and first.total > first.served:
+        # Read from the last page backwards: the newest events are at the end.
+        index = math.ceil(first.total / first.served) - 1
+        passed = False
+        while index > 0 and pages < max_pages and walk.kept < limit and not passed:
+            _, passed = walk.take(await _fetch(request, dialect, index, **query))
+            pages += 1
+            index -= 1
+        if index == 0 and walk.kept < limit and not passed:
+            walk.take(first)
+        found = walk.chronological(pages_backwards=True, events_backwards=False)
+    else:
+        page, index = first, 0
+        while True:
+            fresh, passed = walk.take(page)
+            last = page.total is not None and (index + 1) * page.served >= page.total
+            if last or not fresh or page.count < page.served or pages >= max_pages:
+                break
+            if not oldest_first and (passed or walk.kept >= limit):
+                break
+            index += 1
+            page = await _fetch(request, dialect, index, **query)
+            pages += 1
+        found = walk.chronological(
+            pages_backwards=not oldest_first, events_backwards=not oldest_first
+        )
+    # A stable sort: events of the same millisecond keep the box's order.
+    return sorted(found, key=lambda rec: rec.timestamp_ms)[-limit:]
+
+
+class _Walk:
+    """What a walk through the history pages kept, page by page."""
+
+    def __init__(self, since: datetime, until: datetime | None) -> None:
+        self._since = since
+        self._until = until
+        self._seen: set[object] = set()
+        self._pages: list[list[Recognition]] = []
+        self.kept = 0
+
+    def take(self, page: _Page) -> tuple[int, bool]:
+        """Keep the page's events in range.
+
+        Returns how many events were new to the walk (kept or not), and whether one of them
+        was at or before `since`.
+        """
+        fresh, passed, kept = 0, False, []
+        for rec in page.recognitions:
+            key = rec.event_id or (rec.timestamp_ms, rec.device_id, rec.identity_id)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            fresh += 1
+            if rec.timestamp <= self._since:
+                passed = True
+            elif self._until is None or rec.timestamp <= self._until:
+                kept.append(rec)
+        self._pages.append(kept)
+        self.kept += len(kept)
+        return fresh, passed
+
+    def chronological(self, *, pages_backwards: bool, events_backwards: bool) -> list[Recognition]:
+        """The kept events in the box's chronological order."""
+        pages = reversed(self._pages) if pages_backwards else iter(self._pages)
+        return [rec for page in pages for rec in (reversed(page) if events_backwards else page)]
+
+
+def event_image_request(
+    dialect: Dialect, image_id: str, timestamp: datetime
+) -> tuple[str, dict[str, str]]:
+    """Path and query of an event image: the event's time goes with the id, in seconds."""
+    seconds = f"{timestamp.timestamp():.6f}".rstrip("0").rstrip(".")
+    if dialect is Dialect.V5:
+        return V5_EVENT_IMAGES_PATH + quote(image_id, safe=""), {"datetime": seconds}
+    return V6_SPOT_IMAGE_PATH + quote(image_id, safe=""), {"timestamp": seconds}

@@ -1,0 +1,276 @@
+"""The people registered on the box and their photos (V5 users and groups, V6 identities).
+
+Decisions where the docs are silent:
+- A V6 entry of `user_type` `"car"` is not a person and is skipped; an unknown type counts as
+  an employee (the documented default of V5). Strangers are never in the register.
+- V6 answers a photo it cannot find with a blank image, not an error. A photo is taken as
+  missing when it is not a JPEG/PNG, is smaller than `MIN_PHOTO_BYTES`, or is byte for byte
+  the image the box answers for an id that cannot exist (fetched once per client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import Any, Final
+from urllib.parse import quote
+
+from . import values
+from .errors import Se5ApiError, Se5Error, Se5NotABoxError
+from .fetch import ImageFn, RequestFn, is_image
+from .models import Dialect, Person, PersonType
+from .parse import decode_image
+
+V5_USERS_PATH: Final = "/SophonFogSys/api/users"
+V5_GROUPS_PATH: Final = "/SophonFogSys/api/groups"
+V5_IMAGES_PATH: Final = "/SophonFace/api/images/"
+V6_IDENTITIES_PATH: Final = "/sophon/v2/face/getidentities"
+V6_REGISTER_IMAGE_PATH: Final = "/sophon/v2/face/getregisterimage/"
+DEFAULT_GROUP: Final = "default_group"
+#: Below this, a "photo" is the box's blank placeholder (a real face photo is 5 KB or more).
+MIN_PHOTO_BYTES: Final = 1024
+#: An id no box gives a photo: what it answers for it is its blank image.
+_NO_SUCH_PHOTO: Final = "00000000-0000-0000-0000-000000000000"
+#: Photos fetched at once when a list asks for them.
+_PHOTO_CONCURRENCY: Final = 4
+
+
+def _person_type(value: object) -> PersonType | None:
+    """V6 `user_type` (or a V5 number); None for `"car"`; employee when unknown."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word == "car":
+            return None
+        try:
+            return PersonType(word)
+        except ValueError:
+            pass
+    code = values.number(value)
+    if code is not None and code.is_integer():
+        return PersonType.from_code(int(code)) or PersonType.EMPLOYEE
+    return PersonType.EMPLOYEE
+
+
+def parse_person_v5(entry: object, *, with_photo: bool = False) -> Person | None:
+    """One entry of the V5 `identities_list`; None without an identity id."""
+    if not isinstance(entry, Mapping):
+        return None
+    identity_id = values.text(entry.get("identity_id"))
+    if identity_id is None:
+        return None
+    info = entry.get("info")
+    info = info if isinstance(info, Mapping) else {}
+    groups = entry.get("group_name")
+    if isinstance(groups, str):
+        groups = [groups]
+    group_names = (
+        tuple(g for g in map(values.text, groups) if g) if isinstance(groups, list) else ()
+    )
+    return Person(
+        identity_id=identity_id,
+        name=values.text(info.get("name")) or values.text(entry.get("identity_name")) or "",
+        person_type=_person_type(info.get("type")) or PersonType.EMPLOYEE,
+        groups=group_names,
+        photo=decode_image(entry.get("reg_photo")) if with_photo else None,
+        photo_id=values.text(info.get("image_id")),
+    )
+
+
+def parse_person_v6(entry: object) -> Person | None:
+    """One V6 identity; None without an identity id, and for a car."""
+    if not isinstance(entry, Mapping):
+        return None
+    identity_id = values.text(entry.get("identity_id"))
+    person_type = _person_type(entry.get("user_type"))
+    if identity_id is None or person_type is None:
+        return None
+    image_ids = entry.get("register_image_ids")
+    photo_id = None
+    if isinstance(image_ids, list):
+        photo_id = next((i for i in map(values.text, image_ids) if i), None)
+    return Person(
+        identity_id=identity_id,
+        name=values.text(entry.get("identity_name")) or "",
+        person_type=person_type,
+        photo_id=photo_id,
+    )
+
+
+def parse_group_names(payload: Any) -> list[str]:
+    """Group names of a V5 `groups` answer (`name`, else `groupname`, else `group_id`)."""
+    data = payload.get("data") if isinstance(payload, Mapping) else None
+    groups = data.get("groups_list") if isinstance(data, Mapping) else None
+    if not isinstance(groups, list):
+        return []
+    names = (
+        values.text(g.get("name"))
+        or values.text(g.get("groupname"))
+        or values.text(g.get("group_id"))
+        for g in groups
+        if isinstance(g, Mapping)
+    )
+    return [name for name in names if name]
+
+
+def _v5_entries(payload: Any) -> list[Any]:
+    data = payload.get("data") if isinstance(payload, Mapping) else None
+    entries = data.get("identities_list") if isinstance(data, Mapping) else None
+    if not isinstance(entries, list):
+        raise Se5NotABoxError("answer has no data.identities_list list")
+    return entries
+
+
+async def _v5_groups(request: RequestFn, page_size: int) -> list[str]:
+    """Every face-library group; `default_group` when the box does not answer the call."""
+    names: list[str] = []
+    try:
+        while True:
+            payload = await request(
+                "GET", V5_GROUPS_PATH, params={"skip_num": len(names), "limit": page_size}
+            )
+            page = [name for name in parse_group_names(payload) if name not in names]
+            names += page
+            if len(page) < page_size:
+                break
+    except (Se5ApiError, Se5NotABoxError):
+        pass
+    return names or [DEFAULT_GROUP]
+
+
+async def _list_v5(
+    request: RequestFn, page_size: int, limit: int | None, with_photos: bool
+) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    for group in await _v5_groups(request, page_size):
+        skip = 0
+        while True:
+            params: dict[str, str | int] = {"group_name": group, "skip_num": skip}
+            params["limit"] = page_size
+            entries = _v5_entries(await request("GET", V5_USERS_PATH, params=params))
+            added = 0
+            for entry in entries:
+                person = parse_person_v5(entry, with_photo=with_photos)
+                if person is not None and person.identity_id not in people:
+                    people[person.identity_id] = person
+                    added += 1
+                    if limit is not None and len(people) >= limit:
+                        return people
+            # A box that caps `limit` sends short pages: only an empty (or repeated) page ends.
+            if not added:
+                break
+            skip += len(entries)
+    return people
+
+
+async def _list_v6(request: RequestFn, page_size: int, limit: int | None) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    index = 0
+    while True:
+        payload = await request(
+            "POST", V6_IDENTITIES_PATH, json_body={"page_limit": page_size, "page_index": index}
+        )
+        entries = payload.get("identities") if isinstance(payload, Mapping) else None
+        if not isinstance(entries, list):
+            raise Se5NotABoxError("answer has no identities list")
+        added = 0
+        for entry in entries:
+            person = parse_person_v6(entry)
+            if person is not None and person.identity_id not in people:
+                people[person.identity_id] = person
+                added += 1
+                if limit is not None and len(people) >= limit:
+                    return people
+        pagination = payload.get("pagination")
+        total = values.number(_get(pagination, "total_count"))
+        served = values.number(_get(pagination, "page_limit")) or page_size
+        if not entries or not added or len(entries) < served:
+            break
+        if total is not None and (index + 1) * served >= total:
+            break
+        index += 1
+    return people
+
+
+def _get(data: Any, key: str) -> Any:
+    return data.get(key) if isinstance(data, Mapping) else None
+
+
+async def list_people(
+    request: RequestFn,
+    dialect: Dialect,
+    photo: Callable[[Person], Awaitable[bytes | None]],
+    *,
+    page_size: int,
+    limit: int | None,
+    with_photos: bool,
+) -> list[Person]:
+    """Everyone registered, in the box's order, each once; photos only when asked for."""
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    if limit is not None and limit < 1:
+        return []
+    if dialect is Dialect.V5:
+        people = await _list_v5(request, page_size, limit, with_photos)
+    else:
+        people = await _list_v6(request, page_size, limit)
+    result = list(people.values())
+    if not with_photos:
+        return result
+    semaphore = asyncio.Semaphore(_PHOTO_CONCURRENCY)
+
+    async def with_photo(person: Person) -> Person:
+        if person.photo is not None or person.photo_id is None:
+            return person
+        async with semaphore:
+            return replace(person, photo=await photo(person))
+
+    return list(await asyncio.gather(*(with_photo(person) for person in result)))
+
+
+class BlankPhoto:
+    """Remembers the blank image a V6 box answers for a photo it cannot find."""
+
+    def __init__(self) -> None:
+        self._sample: bytes | None = None
+        self._known = False
+
+    async def is_blank(self, image: ImageFn, data: bytes) -> bool:
+        """True when `data` is the box's placeholder rather than a photo."""
+        if len(data) < MIN_PHOTO_BYTES or not is_image(data):
+            return True
+        if not self._known:
+            try:
+                self._sample = await image(V6_REGISTER_IMAGE_PATH + _NO_SUCH_PHOTO)
+            except Se5Error:
+                return False  # try again next time
+            self._known = True
+        return data == self._sample
+
+
+async def person_photo(
+    request: RequestFn, image: ImageFn, dialect: Dialect, person: Person, blank: BlankPhoto
+) -> bytes | None:
+    """The registered photo of a person, or None when the box has none."""
+    if person.photo is not None:
+        return person.photo
+    photo_id = person.photo_id
+    if dialect is Dialect.V6:
+        if photo_id is None:
+            return None
+        data = await image(V6_REGISTER_IMAGE_PATH + quote(photo_id, safe=""))
+        return None if data is None or await blank.is_blank(image, data) else data
+    try:
+        payload = await request("GET", V5_USERS_PATH, params={"identity_id": person.identity_id})
+        entries = _v5_entries(payload)
+    except (Se5ApiError, Se5NotABoxError):
+        entries = []
+    for entry in entries:
+        found = parse_person_v5(entry, with_photo=True)
+        if found is not None and found.identity_id == person.identity_id:
+            if found.photo is not None:
+                return found.photo
+            photo_id = photo_id or found.photo_id
+    if photo_id is None:
+        return None
+    return await image(V5_IMAGES_PATH + quote(photo_id, safe=""))
