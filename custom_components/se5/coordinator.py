@@ -224,7 +224,7 @@ class Se5PushCoordinator:
             _LOGGER.debug("Recognition from a device that is not followed: %s", device_id)
             return
         previous = self.last.get(device_id)
-        if live or previous is None or recognition.timestamp > previous.timestamp:
+        if live or previous is None or recognition.timestamp >= previous.timestamp:
             self.last[device_id] = recognition
         self.hass.bus.async_fire(
             EVENT_SE5 if live else EVENT_SE5_RECOVERED, self.event_data(recognition, ha_device_id)

@@ -199,19 +199,12 @@ class Se5HealthSensor(CoordinatorEntity[Se5HealthCoordinator], SensorEntity):
     @property
     def available(self) -> bool:
         """Available while the system API answers (and the value applies)."""
-        health = self.coordinator.data
-        return (
-            super().available
-            and health is not None
-            and self.entity_description.available_fn(health)
-        )
+        return super().available and self.entity_description.available_fn(self.coordinator.data)
 
     @property
     def native_value(self) -> float | int | datetime | None:
         """The value from the latest poll."""
         health = self.coordinator.data
-        if health is None:
-            return None
         value = self.entity_description.value_fn(health)
         if isinstance(value, datetime):
             return self._stable_boot_time(value, health.uptime)

@@ -70,7 +70,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
                 translation_placeholders={"entry": entry.title, "other": other.title},
             )
             return False
-    async_migrate_registries(hass, entry, box_uid)
+    await async_migrate_registries(hass, entry, box_uid)
     if box.mac:
         data[CONF_MAC] = dr.format_mac(box.mac)
     hass.config_entries.async_update_entry(entry, data=data, unique_id=box_uid, version=VERSION)
@@ -78,8 +78,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return True
 
 
-@callback
-def async_migrate_registries(hass: HomeAssistant, entry: ConfigEntry, box_uid: str) -> None:
+async def async_migrate_registries(hass: HomeAssistant, entry: ConfigEntry, box_uid: str) -> None:
     """Scope the device identifiers and entity unique ids of a version 1 entry by the box."""
     entry_id = entry.entry_id
     devices = dr.async_get(hass)
@@ -95,7 +94,7 @@ def async_migrate_registries(hass: HomeAssistant, entry: ConfigEntry, box_uid: s
     def new_unique_id(entity: er.RegistryEntry) -> dict[str, str] | None:
         return {"new_unique_id": _scoped(entity.unique_id, entry_id, box_uid)}
 
-    er.async_migrate_entries(hass, entry_id, new_unique_id)
+    await er.async_migrate_entries(hass, entry_id, new_unique_id)
 
 
 def _scoped(old: str, entry_id: str, box_uid: str) -> str:

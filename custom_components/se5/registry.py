@@ -173,8 +173,8 @@ class Se5Registry:
             for add in list(self._device_adders):
                 add(new_devices)
         if new_people:
-            for add in list(self._person_adders):
-                add(new_people)
+            for add_people in list(self._person_adders):
+                add_people(new_people)
 
     @callback
     def async_add_device_adder(

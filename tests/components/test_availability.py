@@ -64,7 +64,7 @@ async def test_drop_reconnects_without_reload(
     await sim.drop_connections()
     await sim.wait_for_subscription(count=2)
     await wait_for(lambda: hub.connected, what="reconnected")
-    assert entry.runtime_data is hub
+    assert entry.runtime_data.push is hub
     await hass.async_block_till_done()
 
 

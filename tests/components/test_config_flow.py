@@ -20,9 +20,12 @@ from custom_components.se5.const import (
     CONF_DIALECT,
     CONF_EVENT_PORT,
     CONF_FACE_IMAGE,
+    CONF_MAC,
+    CONF_PEOPLE,
     CONF_REGISTERED_IMAGE,
     CONF_REST_PORT,
     CONF_SCENE_IMAGE,
+    CONF_SYSTEM_PORT,
     DOMAIN,
 )
 from se5sim import Simulator
@@ -37,7 +40,12 @@ async def _start_user_flow(hass: HomeAssistant, sim: Simulator, host: str = "127
     assert result["errors"] == {}
     return await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_HOST: host, CONF_REST_PORT: sim.rest_port, CONF_EVENT_PORT: sim.ws_port},
+        {
+            CONF_HOST: host,
+            CONF_REST_PORT: sim.rest_port,
+            CONF_EVENT_PORT: sim.ws_port,
+            CONF_SYSTEM_PORT: sim.system_port,
+        },
     )
 
 
@@ -62,21 +70,24 @@ async def test_happy_path(
         {CONF_DEVICES: picked, CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: True},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "SE5 127.0.0.1"
+    assert result["title"] == "SE5 BM1684-180"  # the box's host name
     assert result["data"] == {
         CONF_HOST: "127.0.0.1",
         CONF_REST_PORT: sim.rest_port,
         CONF_EVENT_PORT: sim.ws_port,
+        CONF_SYSTEM_PORT: sim.system_port,
         CONF_DIALECT: dialect,
+        CONF_MAC: sim.mac,
     }
     assert result["options"] == {
         CONF_DEVICES: picked,
         CONF_FACE_IMAGE: True,
         CONF_SCENE_IMAGE: False,
         CONF_REGISTERED_IMAGE: True,
+        CONF_PEOPLE: [p.identity_id for p in sim.people],  # a small register: everyone
     }
     entry = result["result"]
-    assert entry.unique_id == "127.0.0.1"
+    assert entry.unique_id == sim.serial
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     record = await sim.wait_for_subscription()
@@ -94,7 +105,12 @@ async def test_cannot_connect(socket_enabled: None, hass: HomeAssistant, sim: Si
     # The form keeps what was typed, and works once the box is back.
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_HOST: "127.0.0.1", CONF_REST_PORT: sim.rest_port, CONF_EVENT_PORT: sim.ws_port},
+        {
+            CONF_HOST: "127.0.0.1",
+            CONF_REST_PORT: sim.rest_port,
+            CONF_EVENT_PORT: sim.ws_port,
+            CONF_SYSTEM_PORT: sim.system_port,
+        },
     )
     assert result["step_id"] == "devices"
 
@@ -151,7 +167,7 @@ def test_normalize_host() -> None:
 async def test_already_configured(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
-    MockConfigEntry(domain=DOMAIN, unique_id="127.0.0.1", data={}).add_to_hass(hass)
+    MockConfigEntry(domain=DOMAIN, unique_id=sim.serial, data={}, version=2).add_to_hass(hass)
     result = await _start_user_flow(hass, sim)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -175,6 +191,8 @@ async def test_options_change_resubscribes_on_the_same_socket(
     if dialect == "v5":
         picks[CONF_SCENE_IMAGE] = False
     result = await hass.config_entries.options.async_configure(result["flow_id"], picks)
+    assert result["step_id"] == "people"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {"people": []})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     record = await sim.wait_for_subscription(count=2)
     ids = [sim.devices[1].id, sim.devices[2].id]
@@ -190,13 +208,14 @@ async def test_options_change_resubscribes_on_the_same_socket(
     hub = entry.runtime_data.push
     await hass.async_block_till_done()
     entities = er.async_get(hass)
-    assert hub.ha_device_id(sim.devices[0].id) is None
+    assert entry.runtime_data.registry.ha_device_id(sim.devices[0].id) is None
     assert ha_device(hass, entry, sim.devices[0].id) is None
     assert not [e for e in entities.entities.values() if e.unique_id.startswith(sim.devices[0].id)]
     for device in sim.devices[1:]:
         camera = ha_device(hass, entry, device.id)
         assert camera is not None
-        assert len(er.async_entries_for_device(entities, camera.id, True)) == 7
+        door = 1 if device.relay and dialect == "v5" else 0  # V6: no on-demand door call
+        assert len(er.async_entries_for_device(entities, camera.id, True)) == 7 + door
         state = hass.states.get(entity_id(hass, "event", uid(entry, device.id, "recognition")))
         assert state is not None
     sent = await sim.fire(sim.devices[2].id)

@@ -29,9 +29,7 @@ async def test_button_opens_the_door(
     gate = next(d for d in sim.devices if d.relay)
     assert gate.relay is not None
     button = entity_id(hass, "button", uid(entry, gate.id, "open_door"))
-    await hass.services.async_call(
-        "button", "press", {ATTR_ENTITY_ID: button}, blocking=True
-    )
+    await hass.services.async_call("button", "press", {ATTR_ENTITY_ID: button}, blocking=True)
     assert len(sim.relay_actions) == 1
     action = _relay_of(sim.relay_actions[0])
     assert action["action_ip"] == gate.relay["ip"]
@@ -89,7 +87,7 @@ async def test_action_errors_are_translated(
     for mode in ("error", "http500", "timeout"):
         sim.fail_relay(mode)  # type: ignore[arg-type]
         if mode == "timeout":
-            entry.runtime_data.client._timeout = 0.5  # noqa: SLF001 - keep the test short
+            entry.runtime_data.client._timeout = 0.5
         with pytest.raises(HomeAssistantError) as failed:
             await hass.services.async_call(
                 DOMAIN, "open_door", {ATTR_DEVICE_ID: gate_device.id}, blocking=True
@@ -146,9 +144,7 @@ async def test_v6_box_without_door_api_has_no_buttons(
         await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_v6_box_that_answers_the_door_call(
-    socket_enabled: None, hass: HomeAssistant
-) -> None:
+async def test_v6_box_that_answers_the_door_call(socket_enabled: None, hass: HomeAssistant) -> None:
     async with Simulator(
         host="127.0.0.1", dialect="v6", devices=3, seed=11, v6_door_api=True
     ) as sim:

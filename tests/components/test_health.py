@@ -48,7 +48,7 @@ async def test_health_sensors_in_both_shapes(
     sim.health.cpu_rate = 0.19
     sim.health.tpu_rate = 0.15
     sim.health.fan_rpm = 4470.0
-    sim.health.uptime_text = "3 hours, 57 minutes"
+    sim.health.uptime = "3 hours, 57 minutes"
     await setup_entry(hass, entry, sim)
 
     def state(key: str) -> tuple[str, dict[str, object]]:

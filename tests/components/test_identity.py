@@ -109,7 +109,6 @@ async def test_migration_from_host_keyed_entries(
     hass: HomeAssistant,
     sim: Simulator,
     monkeypatch: pytest.MonkeyPatch,
-    unused_tcp_port: int,
 ) -> None:
     """An entry of release 0.1 keeps its entity ids, names and areas under the new ids."""
     old = MockConfigEntry(
@@ -153,19 +152,17 @@ async def test_migration_from_host_keyed_entries(
     stream = entities.async_get_or_create(
         "binary_sensor", DOMAIN, f"{old.entry_id}_event_stream", config_entry=old, device_id=box.id
     )
-    # The system port was not a setting of release 0.1: the default applies. Nothing answers
-    # on it here at first: set-up waits for the box, and migrates once it answers.
+    # The system port was not a setting of release 0.1: the default applies (here, the
+    # simulator's). While the box is away, set-up waits for it, and migrates once it answers.
     from custom_components.se5 import migration
 
-    old_system_port = sim.system_port
-    monkeypatch.setattr(migration, "DEFAULT_SYSTEM_PORT", unused_tcp_port)
-    assert not await hass.config_entries.async_setup(old.entry_id)
+    monkeypatch.setattr(migration, "DEFAULT_SYSTEM_PORT", sim.system_port)
+    await sim.go_down()
+    await hass.config_entries.async_setup(old.entry_id)
     assert old.version == 1
     assert old.state is ConfigEntryState.SETUP_RETRY
     assert old.error_reason_translation_key == "migration_pending"
-    hass.config_entries.async_update_entry(
-        old, data={**old.data, CONF_SYSTEM_PORT: old_system_port}
-    )
+    await sim.come_back()
     await hass.config_entries.async_reload(old.entry_id)
     await hass.async_block_till_done()
 
@@ -189,10 +186,7 @@ async def test_migration_from_host_keyed_entries(
     moved_box = ha_box(hass, old)
     assert moved_box is not None
     assert moved_box.id == box.id
-    # No duplicates were created.
-    assert len(entities.entities.get_entries_for_config_entry_id(old.entry_id)) == len(
-        er.async_entries_for_config_entry(entities, old.entry_id)
-    )
+    # Every unique id is scoped by the box now; nothing was created twice.
     assert not [
         e
         for e in er.async_entries_for_config_entry(entities, old.entry_id)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from homeassistant.components.image import async_get_image as async_get_picture
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_HOST, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
@@ -30,7 +30,7 @@ from tests.helpers import wait_for
 
 @pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
 async def test_followed_person_has_entities_before_any_recognition(
-    socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
+    socket_enabled: None, hass: HomeAssistant, hass_client: Any, sim: Simulator, dialect: str
 ) -> None:
     vip = next(p for p in sim.people if p.person_type == "vip")
     entry = entry_for(sim, people=[vip.identity_id])
@@ -53,9 +53,11 @@ async def test_followed_person_has_entities_before_any_recognition(
         lambda: (s := hass.states.get(photo)) is not None and s.state != STATE_UNKNOWN,
         what="photo fetched",
     )
-    picture = await async_get_picture(hass, photo)
-    assert picture.content == vip.photo_jpeg
-    assert picture.content_type == "image/jpeg"
+    client = await hass_client()
+    response = await client.get(f"/api/image_proxy/{photo}")
+    assert response.status == 200
+    assert response.content_type == "image/jpeg"
+    assert await response.read() == vip.photo_jpeg
 
     gate = sim.devices[1]
     sent = await sim.fire(gate.id, identity_id=vip.identity_id)
@@ -113,7 +115,10 @@ async def test_person_values_restored_after_restart(
                     "native_unit_of_measurement": None,
                 },
             ),
-            (State(where, "Front gate"), {"native_value": "Front gate", "native_unit_of_measurement": None}),
+            (
+                State(where, "Front gate"),
+                {"native_value": "Front gate", "native_unit_of_measurement": None},
+            ),
         ),
     )
     await setup_entry(hass, entry, sim)
@@ -181,9 +186,7 @@ async def test_large_register_follows_nobody_and_offers_a_capped_list(
     async with Simulator(
         host="127.0.0.1", dialect="v6", devices=2, seed=4, extra_people=300
     ) as sim:
-        result = await hass.config_entries.flow.async_init(
-            DOMAIN, context={"source": SOURCE_USER}
-        )
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
             {
@@ -204,7 +207,8 @@ async def test_large_register_follows_nobody_and_offers_a_capped_list(
 
         result = await hass.config_entries.options.async_init(entry.entry_id)
         result = await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_DEVICES: [], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False}
+            result["flow_id"],
+            {CONF_DEVICES: [], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False},
         )
         assert result["step_id"] == "people"
         assert result["description_placeholders"]["offered"] == "50"
@@ -223,7 +227,8 @@ async def test_large_register_follows_nobody_and_offers_a_capped_list(
         # Unfollowing removes the person's device and entities.
         result = await hass.config_entries.options.async_init(entry.entry_id)
         result = await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_DEVICES: [], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False}
+            result["flow_id"],
+            {CONF_DEVICES: [], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False},
         )
         # The followed ones are offered even beyond the cap.
         selector = next(iter(result["data_schema"].schema.values()))

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.se5.client import PersonType, Recognition
 from custom_components.se5.const import EVENT_SE5
-from custom_components.se5.hub import small_scalars
+from custom_components.se5.event_data import small_scalars
 from se5sim import Simulator
 from tests.helpers import wait_for
 
@@ -81,7 +81,7 @@ async def test_event_data_stays_small_with_long_fields(
         identity_info=info,
         event_id="e" * 36,
     )
-    entry.runtime_data._async_handle(recognition)
+    entry.runtime_data.push.async_handle(recognition)
     await hass.async_block_till_done()
     assert len(events) == 1
     data = events[0].data

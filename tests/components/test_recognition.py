@@ -89,7 +89,7 @@ async def test_one_recognition_everywhere(
     ]
 
     def state(key: str) -> str:
-        found = hass.states.get(entity_id(hass, "sensor", f"{prefix}_{key}"))
+        found = hass.states.get(entity_id(hass, "sensor", uid(entry, prefix, key)))
         assert found is not None
         return found.state
 

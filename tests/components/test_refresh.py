@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -115,7 +116,7 @@ async def test_missing_camera_repair_flow_stops_following_it(
     socket_enabled: None,
     fast_refresh: None,
     hass: HomeAssistant,
-    hass_client: object,
+    hass_client: Any,
     entry: MockConfigEntry,
     sim: Simulator,
 ) -> None:
@@ -129,15 +130,17 @@ async def test_missing_camera_repair_flow_stops_following_it(
     sim.remove_device(gone.id)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id), what="repair issue")
 
-    from homeassistant.components.repairs.issue_handler import async_process_repairs_platforms
-
-    await async_process_repairs_platforms(hass)
-    manager = hass.data[REPAIRS]
-    flow = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    assert response.status == 200
+    flow = await response.json()
     assert flow["step_id"] == "confirm"
     assert flow["description_placeholders"] == {"device": gone.name, "box": entry.title}
-    result = await manager.async_configure(flow["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
+    assert response.status == 200
+    assert (await response.json())["type"] == "create_entry"
     await hass.async_block_till_done()
     assert gone.id not in entry.options[CONF_DEVICES]
     assert ha_device(hass, entry, gone.id) is None
@@ -157,9 +160,10 @@ async def test_missing_once_is_not_a_repair(
     sim.remove_device(flaky.id)
     await devices.async_refresh()
     assert devices.is_missing(flaky.id)
-    assert ir.async_get(hass).async_get_issue(
-        DOMAIN, missing_issue_id(entry.entry_id, flaky.id)
-    ) is None
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, missing_issue_id(entry.entry_id, flaky.id))
+        is None
+    )
     sim._state.devices[flaky.id] = flaky
     await devices.async_refresh()
     assert not devices.is_missing(flaky.id)
@@ -224,8 +228,9 @@ async def test_dialect_change_found_by_refresh_reloads(
             what="a V6 subscription",
         )
         await wait_for(
-            lambda: entry.runtime_data.push.connected
-            and entry.runtime_data.push.dialect.value == "v6",
+            lambda: (
+                entry.runtime_data.push.connected and entry.runtime_data.push.dialect.value == "v6"
+            ),
             what="connected after reload",
         )
         assert await hass.config_entries.async_unload(entry.entry_id)
