@@ -19,7 +19,8 @@ from homeassistant.helpers.entity import Entity
 import pytest
 
 from tests.validation import INTEGRATION, ROOT, leaves, load_yaml, manifest, translations
-from tests.validation.code import (
+from tests.validation.uses import collect
+from tests.validation.walk import (
     PLATFORMS,
     calls,
     class_trees,
@@ -30,7 +31,6 @@ from tests.validation.code import (
     modules,
     services,
 )
-from tests.validation.uses import collect
 
 RULES = {  # the current scale: 54 rules
     "bronze": [

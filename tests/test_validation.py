@@ -32,8 +32,8 @@ from tests.validation import (
     matches,
     translations,
 )
-from tests.validation.code import services
 from tests.validation.uses import allowed_states, collect
+from tests.validation.walk import services
 
 MANIFEST_KEYS = {  # hassfest's CUSTOM_INTEGRATION_MANIFEST_SCHEMA
     "domain", "name", "integration_type", "config_flow", "mqtt", "zeroconf", "ssdp", "bluetooth",
@@ -160,7 +160,8 @@ def test_hacs_json() -> None:
     if data.get("zip_release"):
         assert data.get("filename"), "zip_release needs filename"
     assert not data.get("content_in_root"), "the integration lives in custom_components/"
-    assert [p.name for p in (ROOT / "custom_components").iterdir() if p.is_dir()] == [DOMAIN]
+    folders = [p.name for p in (ROOT / "custom_components").iterdir() if p.is_dir()]
+    assert [name for name in folders if not name.startswith(("_", "."))] == [DOMAIN]
     assert (ROOT / "README.md").is_file(), "HACS shows the README"
     minimum = AwesomeVersion(data["homeassistant"])
     tested = sorted(

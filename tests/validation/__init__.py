@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .code import INTEGRATION, ROOT
+from .walk import INTEGRATION, ROOT
 
 LANGUAGES = ("en", "zh-Hans")
 TRANSLATION_KEY = re.compile(r"^(?!.+[_-]{2})(?![_-])[a-z0-9-_]+(?<![_-])$")

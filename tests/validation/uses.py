@@ -14,7 +14,8 @@ from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .code import (
+from .walk import (
+    INTEGRATION,
     PLATFORMS,
     Module,
     Use,
@@ -86,7 +87,7 @@ def _entities(found: Uses) -> None:
     """Entity descriptions and entity classes of the platform modules."""
     seen: set[int] = set()
     for mod in modules():
-        if mod.stem not in PLATFORMS or mod.path.parent.name != "se5":
+        if mod.stem not in PLATFORMS or mod.path.parent != INTEGRATION:
             continue
         constants: set[str] = set()
         for name, value in vars(mod.module).items():
@@ -175,8 +176,11 @@ def _flow(mod: Module, tree: ast.ClassDef, section: str, found: Uses) -> None:
         where = mod.where(call)
         given = placeholders(mod, keyword(call, "description_placeholders"))
         if name in ("async_show_form", "async_show_menu", "async_external_step"):
-            step = mod.resolve(keyword(call, "step_id"))
-            if not isinstance(step, str):
+            step_node = keyword(call, "step_id")
+            step = mod.resolve(step_node)
+            if step_node is None:  # Home Assistant takes the step being run
+                step = (enclosing_function(tree, call) or "").removeprefix("async_step_")
+            if not isinstance(step, str) or not step:
                 found.problems.append(f"{where}: step_id is not a literal or a constant")
                 continue
             found.uses.append(Use(f"{section}.step.{step}", where, given))
