@@ -111,11 +111,11 @@ def _entities(found: Uses) -> None:
             continue
         found.entity_classes.append((mod.stem, cls))
         for tree_mod, tree in class_trees(cls):
-            for node in tree.body:
+            for node in ast.walk(tree):
                 target = node.targets[0] if isinstance(node, ast.Assign) else None
                 if isinstance(node, ast.AnnAssign):
                     target = node.target
-                if isinstance(target, ast.Name) and target.id == "_attr_translation_key":
+                if getattr(target, "id", getattr(target, "attr", None)) == "_attr_translation_key":
                     key = tree_mod.resolve(node.value)
                     where = tree_mod.where(node)
                     if not isinstance(key, str):
@@ -133,7 +133,11 @@ def _translation_keys(mod: Module, found: Uses) -> None:
         key = mod.resolve(key_node)
         where = mod.where(call)
         if name.endswith("EntityDescription"):
-            continue  # read from the imported descriptions (module level) in _entities
+            # Module-level descriptions are read from the module in _entities; this also finds
+            # those built inside functions, when their key is a literal or a constant.
+            if isinstance(key, str) and mod.stem in PLATFORMS:
+                found.uses.append(Use(f"entity.{mod.stem}.{key}", where))
+            continue
         if not isinstance(key, str):
             found.problems.append(f"{where}: translation_key is not a literal or a constant")
             continue
@@ -212,6 +216,8 @@ def _flow(mod: Module, tree: ast.ClassDef, section: str, found: Uses) -> None:
                 if kind in step or not any(k in step for k in ("reauth", "reconfigure")):
                     found.uses.append(Use(f"{section}.abort.{kind}_successful", where))
     for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value == "title_placeholders":
+            found.uses.append(Use(f"{section}.flow_title", mod.where(node)))
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0].value
             if isinstance(target, ast.Name) and target.id == "errors":
