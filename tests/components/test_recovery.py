@@ -58,7 +58,8 @@ async def test_reboot_with_three_missed_recognitions(
     last = hass.states.get(entity_id(hass, "sensor", uid(entry, gate.id, "last_recognition")))
     assert last is not None
     assert datetime.fromisoformat(last.state).timestamp() == pytest.approx(
-        missed[2].timestamp_ms / 1000, abs=1  # timestamp states are in whole seconds
+        missed[2].timestamp_ms / 1000,
+        abs=1,  # timestamp states are in whole seconds
     )
     who = hass.states.get(entity_id(hass, "sensor", uid(entry, gate.id, "last_person")))
     assert who is not None
