@@ -37,11 +37,6 @@ class PortListener:
         return self._port
 
     @property
-    def running(self) -> bool:
-        """True between :meth:`start` and :meth:`stop`."""
-        return self._runner is not None
-
-    @property
     def is_open(self) -> bool:
         """True while the port accepts connections."""
         return self._opening is not None or self._server is not None

@@ -312,3 +312,16 @@ async def test_recording_is_cheap(make_sim: Callable[..., Any]) -> None:
         await sim.fire()
     assert len(sim.history) == 500
     assert time.monotonic() - started < 30  # generous: images are shared, not copied
+
+
+def test_age_bands() -> None:
+    from se5sim.history import _age_band
+
+    assert [_age_band(age) for age in (5, 15, 30, 50, 70)] == [
+        "child",
+        "juvenile",
+        "youth",
+        "middle-aged",
+        "aged",
+    ]
+    assert _age_band(None) is None

@@ -217,3 +217,11 @@ async def test_many_generated_people(
     assert base64.b64decode(entry["reg_photo"]) == last.photo_jpeg
     with pytest.raises(ValueError, match="extra_people"):
         Simulator(extra_people=-1)
+
+
+async def test_nobody_of_a_type(sim: Simulator) -> None:
+    for person in sim.people:
+        if person.person_type == "vip":
+            sim.remove_person(person.identity_id)
+    with pytest.raises(ValueError, match="nobody of type 'vip'"):
+        await sim.fire(person_type="vip")

@@ -207,3 +207,13 @@ async def test_port_flapping_within_one_turn(
         await system_status(session, sim)
     sim.clear_system_failure()
     assert await system_status(session, sim) == 200
+
+
+async def test_stop_while_a_port_is_opening(make_sim: Callable[..., Any]) -> None:
+    sim: Simulator = await make_sim()
+    sim.fail_system("down")
+    sim.clear_system_failure()
+    sim.fail_system("down")  # the reopened port closes once served: stop waits for that
+    async with asyncio.timeout(4):
+        await sim.stop()
+    assert not sim.is_up
