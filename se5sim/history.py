@@ -209,7 +209,10 @@ class History:
                 return v5_bad_request(f"{key} must be a number")
             bounds.append(value)
         gte, lte, score_min, score_max = bounds
-        streams = _id_list(query.getall("streams", []))
+        try:
+            streams = _id_list(query.getall("streams", []))
+        except ValueError:
+            return v5_bad_request("streams must be a JSON list of device ids")
         identity_id = query.get("identity_id")
         name = query.get("name")
         selected = [
@@ -392,15 +395,12 @@ def _number(text: str | None) -> float | str | None:
 
 
 def _id_list(values: Any) -> set[str]:
-    """Device ids from a list, JSON list text, or comma-separated text."""
+    """Device ids from a list, JSON list text, or comma-separated text; ValueError if broken."""
     ids: set[str] = set()
     items = values if isinstance(values, list) else [values]
     for item in items:
         if isinstance(item, str) and item.startswith("["):
-            try:
-                ids |= _id_list(json.loads(item))
-            except ValueError:
-                continue
+            ids |= _id_list(json.loads(item))
         elif isinstance(item, str):
             ids |= {part.strip() for part in item.split(",") if part.strip()}
         elif isinstance(item, int) and not isinstance(item, bool):

@@ -29,16 +29,12 @@ class PortListener:
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
         self._opening: asyncio.Task[asyncio.Server] | None = None
+        self._closing: asyncio.Task[asyncio.Server] | None = None
 
     @property
     def port(self) -> int:
         """The port (the bound one once opened)."""
         return self._port
-
-    @property
-    def running(self) -> bool:
-        """True between :meth:`start` and :meth:`stop`."""
-        return self._runner is not None
 
     @property
     def is_open(self) -> bool:
@@ -72,6 +68,13 @@ class PortListener:
         """Bind and listen now; serving starts on the next turn of the loop."""
         if self._runner is None or self.is_open:
             return
+        closing, self._closing = self._closing, None
+        if closing is not None:
+            if not closing.done():  # closed and reopened before it even served: keep it
+                closing.remove_done_callback(_close_served)
+                self._opening = closing
+                return
+            _close_served(closing)  # its callback may not have run yet: free the port now
         server = self._runner.server
         assert server is not None  # noqa: S101 - set up by start()
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
@@ -81,27 +84,34 @@ class PortListener:
         self._opening = loop.create_task(loop.create_server(server, sock=sock))
 
     def close_port(self) -> None:
-        """Refuse new connections now (open connections are left alone)."""
+        """Refuse new connections now (open connections are left alone).
+
+        A port opened in this same turn of the loop closes as soon as it is served.
+        """
         opening, self._opening = self._opening, None
-        if opening is not None:
-            opening.add_done_callback(_close_served)
         server, self._server = self._server, None
+        if opening is not None:
+            if opening.done():
+                _close_served(opening)
+            else:
+                opening.add_done_callback(_close_served)
+                self._closing = opening
         if server is not None:
             server.close()
 
     async def stop(self) -> None:
         """Close the port and every connection; the application is torn down."""
-        opening = self._opening
         self.close_port()
-        if opening is not None:
+        closing, self._closing = self._closing, None
+        if closing is not None:
             with contextlib.suppress(asyncio.CancelledError, OSError):
-                await opening
+                await closing
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
 
 
 def _close_served(task: asyncio.Task[asyncio.Server]) -> None:
-    """A port closed while it was being opened: close the server that came out of it."""
+    """Close the server that came out of an opening (closing twice does nothing)."""
     if not task.cancelled() and task.exception() is None:
         task.result().close()

@@ -239,3 +239,21 @@ async def test_health_errors_that_are_not_connection_errors() -> None:
         await fetch_health(refusing, Dialect.V6)
     with pytest.raises(Se5ConnectionError, match="nothing usable"):
         await fetch_box_info(refusing, refusing, Dialect.V6)
+
+
+async def test_ids_are_quoted_once(
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]]
+) -> None:
+    raw_paths: list[str] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        raw_paths.append(request.raw_path.split("?")[0])
+        return web.Response(body=JPEG, content_type="image/jpeg")
+
+    port = await fake_box(handler)
+    v6 = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V6)
+    assert await v6.get_event_image("a/b c%", WHEN) == JPEG
+    v5 = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5)
+    assert await v5.get_person_photo(Person("1", "x", PersonType.VIP, photo=None, photo_id="é/1"))
+    assert raw_paths[0] == "/sophon/v2/face/getspotimage/a%2Fb%20c%25"
+    assert raw_paths[-1] == "/SophonFace/api/images/%C3%A9%2F1"

@@ -40,6 +40,12 @@ def urls(banner: str) -> tuple[str, str]:
     return rest.group(1), ws.group(1)
 
 
+def system_url(banner: str) -> str:
+    system = re.search(r"^System: (http://\S+)$", banner, re.MULTILINE)
+    assert system
+    return system.group(1)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 async def test_subprocess(
     socket_enabled: None, session: aiohttp.ClientSession, signum: signal.Signals
@@ -60,6 +66,10 @@ async def test_subprocess(
         "0",
         "--ws-port",
         "0",
+        "--system-port",
+        "0",
+        "--extra-people",
+        "20",
         "--seed",
         "7",
         "--score-scale",
@@ -76,6 +86,13 @@ async def test_subprocess(
             assert reply.status == 200
             devices = (await reply.json())["devices"]
         assert len(devices) == 2
+        url = system_url(banner) + "/sophon/v2/system/getdevicesn"
+        async with session.post(url, json={}) as reply:
+            serial = (await reply.json())["device_sn"]
+        assert f"Serial: {serial}" in banner
+        url = rest_url + "/sophon/v2/face/getidentities"
+        async with session.post(url, json={}) as reply:
+            assert (await reply.json())["pagination"]["total_count"] == 28
         for device in devices:
             assert f"  {device['media_device_id']}  {device['media_device_name']}" in banner
         async with session.ws_connect(ws_url) as ws:
@@ -95,7 +112,9 @@ async def test_subprocess(
 
 
 async def test_run_in_process(socket_enabled: None, session: aiohttp.ClientSession) -> None:
-    args = cli.build_parser().parse_args(["--rest-port", "0", "--ws-port", "0", "--devices", "3"])
+    args = cli.build_parser().parse_args(
+        ["--rest-port", "0", "--ws-port", "0", "--system-port", "0", "--devices", "3"]
+    )
     stop = asyncio.Event()
     out = io.StringIO()
     task = asyncio.create_task(cli.run(args, stop=stop, out=out))
@@ -122,6 +141,7 @@ def test_main(monkeypatch: pytest.MonkeyPatch) -> None:
     (args,) = seen
     assert (args.dialect, args.devices, args.rate, args.verbose) == ("v6", 5, 1.5, True)
     assert (args.host, args.rest_port, args.ws_port, args.seed) == ("127.0.0.1", 5555, 5679, 0)
+    assert (args.system_port, args.extra_people) == (8888, 0)
     assert args.score_scale is None
 
 
@@ -133,6 +153,8 @@ def test_main(monkeypatch: pytest.MonkeyPatch) -> None:
         ["--devices", "-2"],
         ["--dialect", "v7"],
         ["--score-scale", "10"],
+        ["--system-port", "-1"],
+        ["--extra-people", "many"],
     ],
 )
 def test_bad_arguments(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -185,3 +185,31 @@ async def test_context_manager(socket_enabled: None) -> None:
     async with Simulator() as sim:
         assert sim.is_up
     assert not sim.is_up
+
+
+def test_relays_in_both_shapes() -> None:
+    sim = Simulator(devices=0)
+    v5_keys = sim.add_device("A", relay={"ip": "10.0.0.1", "net_port": 1, "door_port": 2})
+    v6_keys = sim.add_device(
+        "B", relay={"ip": "10.0.0.2", "port": 3, "channel": 4, "delay_time": 6}
+    )
+    none = sim.add_device("C", relay=False)
+    assert v5_keys.v6_entry()["net_relay"] == {
+        "ip": "10.0.0.1",
+        "port": 1,
+        "channel": 2,
+        "delay_time": None,
+    }
+    assert v6_keys.v6_relay() == {"ip": "10.0.0.2", "port": 3, "channel": 4, "delay_time": 6}
+    assert none.v6_entry()["net_relay"] == {}
+    assert none.v5_entry()["netRelay"] == {}
+
+
+def test_people_images_are_made_on_first_use() -> None:
+    images.face_jpeg.cache_clear()
+    sim = Simulator(devices=0, seed=21, extra_people=100)
+    assert images.face_jpeg.cache_info().currsize == 0
+    person = sim.people[50]
+    assert person.photo_jpeg == images.face_jpeg(21, f"extra:{(50 - 8) % 16}:registered")
+    assert person.face_jpeg != person.photo_jpeg
+    assert images.face_jpeg.cache_info().currsize == 2

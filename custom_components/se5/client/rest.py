@@ -219,7 +219,10 @@ class Se5Client:
 
     async def _image(self, path: str, params: Mapping[str, str] | None = None) -> bytes | None:
         return await fetch_image(
-            self._session, self._base.with_path(path), params=params, timeout=self._timeout
+            self._session,
+            self._base.with_path(path, encoded=True),  # ids are quoted by the callers
+            params=params,
+            timeout=self._timeout,
         )
 
     async def _detect(self) -> tuple[Dialect, list[Device]]:
