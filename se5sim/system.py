@@ -63,6 +63,8 @@ class SimHealth:
     fan_rpm: float = 4470.0
     """0 for a box without a fan."""
     uptime: str = "3 hours, 57 minutes"
+    firmware_version: str | None = None
+    """The application firmware version; None: the dialect's documented example."""
     v5_memory_page: Literal["new", "old"] = "new"
     """Which of the two documented V5 ``memoryInfo`` shapes to answer."""
 
@@ -248,7 +250,11 @@ class SystemApi:
             "deviceSN": serial,
             "hardwareInfo": data({"model": "SE5", "hardwareVersion": "SE50210"}),
             "systemVersion": data(
-                {"version": "V5R3C01_686e472", "mcu_version": "0x23", "details": _DETAILS}
+                {
+                    "version": h.firmware_version or "V5R3C01_686e472",
+                    "mcu_version": "0x23",
+                    "details": _DETAILS,
+                }
             ),
             "hostname": data({"hostname": self.identity.hostname}),
             "ip": data(self._interfaces()),
@@ -341,7 +347,7 @@ class SystemApi:
             "getsoftwareversion": flat(
                 {
                     "nnsdk_version": "2.4.0_20210604_042200",
-                    "app_gate_version": "V6R2C01_3f9e2a1",
+                    "app_gate_version": h.firmware_version or "V6R2C01_3f9e2a1",
                     "app_version_details": _DETAILS,
                 }
             ),

@@ -14,13 +14,17 @@ from homeassistant.helpers import device_registry as dr
 
 if TYPE_CHECKING and sys.version_info >= (3, 14):
     # Home Assistant 2026 validates with probatio (Python >= 3.14.2 only).
+    from homeassistant.components.repairs import RepairsFlowResult
     import probatio as vol
 else:
+    # 2025.x repairs flows return plain flow results.
+    from homeassistant.data_entry_flow import FlowResult as RepairsFlowResult
+
     # On Home Assistant 2026 this import is probatio's voluptuous shim, installed by
     # homeassistant/__init__.py; on older releases it is voluptuous itself.
     import voluptuous as vol
 
-__all__ = ["device_by_identifier", "via_device", "vol"]
+__all__ = ["RepairsFlowResult", "device_by_identifier", "via_device", "vol"]
 
 # 2026.x links a device to its parent by device id; `via_device` (an identifier) is
 # deprecated there and the only way on 2025.x.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant import data_entry_flow
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.core import HomeAssistant
 
+from .compat import RepairsFlowResult
 from .const import CONF_DEVICES
 
 
@@ -19,15 +19,13 @@ class MissingDeviceRepairFlow(RepairsFlow):
         self.device_id = device_id
         self.placeholders = placeholders
 
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> data_entry_flow.FlowResult:
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """The only step."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, Any] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Ask, then stop following the device."""
         if user_input is not None:
             entry = self.hass.config_entries.async_get_entry(self.entry_id)
