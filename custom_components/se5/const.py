@@ -23,6 +23,10 @@ CONF_FACE_IMAGE: Final = "face_image"
 CONF_SCENE_IMAGE: Final = "scene_image"
 CONF_REGISTERED_IMAGE: Final = "registered_image"
 CONF_PEOPLE: Final = "people"
+CONF_FOLLOW_NEW: Final = "follow_new"
+"""Follow devices the box lists after set-up without asking (default on)."""
+CONF_KNOWN_DEVICES: Final = "known_devices"
+"""Every device id the box has listed (followed or not): what is new is what is not in it."""
 
 DEFAULT_PORTS: Final = {
     CONF_REST_PORT: DEFAULT_REST_PORT,

@@ -27,6 +27,8 @@ from .compat import vol
 from .const import (
     CONF_DEVICES,
     CONF_FACE_IMAGE,
+    CONF_FOLLOW_NEW,
+    CONF_KNOWN_DEVICES,
     CONF_REGISTERED_IMAGE,
     CONF_SCENE_IMAGE,
     DEFAULT_IMAGES,
@@ -87,6 +89,9 @@ def selection_schema(devices: list[Device], dialect: str, current: dict[str, Any
         vol.Optional(CONF_DEVICES, default=picked): SelectSelector(
             SelectSelectorConfig(options=options, multiple=True, mode=mode)
         ),
+        vol.Required(CONF_FOLLOW_NEW, default=current.get(CONF_FOLLOW_NEW, True)): (
+            BooleanSelector()
+        ),
         vol.Required(CONF_FACE_IMAGE, default=images[CONF_FACE_IMAGE]): BooleanSelector(),
     }
     if dialect == Dialect.V5:  # V6 firmware sends no scene photo
@@ -101,6 +106,8 @@ def selection_options(user_input: dict[str, Any], known: set[str]) -> dict[str, 
     """The options from the devices-and-images form."""
     return {
         CONF_DEVICES: [d for d in user_input.get(CONF_DEVICES, []) if d in known],
+        CONF_FOLLOW_NEW: user_input.get(CONF_FOLLOW_NEW, True),
+        CONF_KNOWN_DEVICES: sorted(known),
         CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
         CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
         CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],

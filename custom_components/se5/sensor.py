@@ -244,4 +244,11 @@ class Se5RegisteredPeople(CoordinatorEntity[Se5PeopleCoordinator], SensorEntity)
     def extra_state_attributes(self) -> dict[str, Any]:
         """How many of each kind, and whether the register was too large to read whole."""
         register = self.coordinator.data
-        return {**register.counts, "truncated": register.truncated}
+        counts = register.counts
+        return {
+            "employee": counts["employee"],
+            "visitor": counts["visitor"],
+            "blacklist": counts["blacklist"],
+            "vip": counts["vip"],
+            "truncated": register.truncated,
+        }
