@@ -30,7 +30,6 @@ from .client import (
 from .const import (
     ATTR_DEVICE_NAME,
     ATTR_EVENT_ID,
-    ATTR_GROUP,
     ATTR_IDENTITY_ID,
     ATTR_IDENTITY_INFO,
     ATTR_IDENTITY_NAME,
@@ -255,10 +254,8 @@ class Se5PushCoordinator:
             ATTR_IDENTITY_NAME: recognition.identity_name,
             ATTR_PERSON_TYPE: recognition.person_type.value,
             ATTR_SCORE: None if recognition.score is None else round(recognition.score, 4),
-            ATTR_TIMESTAMP: recognition.timestamp.isoformat(),
+            ATTR_TIMESTAMP: recognition.timestamp.isoformat(timespec="milliseconds"),
         }
-        if recognition.group:
-            data[ATTR_GROUP] = recognition.group
         if recognition.event_id is not None:
             data[ATTR_EVENT_ID] = recognition.event_id
         if info := small_scalars(recognition.identity_info):
