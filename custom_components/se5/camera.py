@@ -44,7 +44,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the cameras of each followed device, now and later."""
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry,
         async_add_entities,
         lambda data, device: (Se5LastImageCamera(data, device, d) for d in CAMERAS),

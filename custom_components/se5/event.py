@@ -26,7 +26,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up an event entity for each followed device, now and later."""
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry, async_add_entities, lambda data, device: [Se5RecognitionEvent(data, device)]
     )
 

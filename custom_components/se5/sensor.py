@@ -137,12 +137,12 @@ async def async_setup_entry(
             *(Se5HealthSensor(data.health, data, description) for description in HEALTH_SENSORS),
         ]
     )
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry,
         async_add_entities,
         lambda data, device: (Se5LastRecognitionSensor(data, device, d) for d in DEVICE_SENSORS),
     )
-    async_setup_person_entities(
+    await async_setup_person_entities(
         entry,
         async_add_entities,
         lambda data, person: (Se5LastSightingSensor(data, person, d) for d in PERSON_SENSORS),
