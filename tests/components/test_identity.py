@@ -366,3 +366,56 @@ async def test_another_box_at_the_address_is_not_set_up(
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.error_reason_translation_key == "wrong_box"
+
+
+def _v1_entry(sim: Simulator, unique_id: str) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"SE5 {unique_id}",
+        unique_id=unique_id,
+        version=1,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_REST_PORT: sim.rest_port,
+            CONF_EVENT_PORT: sim.ws_port,
+            CONF_DIALECT: sim.dialect,
+        },
+        options={CONF_DEVICES: [], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False},
+    )
+
+
+async def test_migration_of_a_box_configured_twice(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Release 0.1 let one box be added by IP and by name: the second one is flagged."""
+    from homeassistant.helpers import issue_registry as ir
+
+    from custom_components.se5 import migration
+
+    monkeypatch.setattr(migration, "DEFAULT_SYSTEM_PORT", sim.system_port)
+    first = _v1_entry(sim, "127.0.0.1")
+    second = _v1_entry(sim, "se5.lan")
+    first.add_to_hass(hass)
+    second.add_to_hass(hass)
+    await hass.config_entries.async_setup(first.entry_id)
+    await hass.async_block_till_done()
+    assert first.state is ConfigEntryState.LOADED
+    assert first.unique_id == sim.serial
+    assert second.state is ConfigEntryState.MIGRATION_ERROR
+    assert second.version == 1
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, migration.duplicate_issue_id(second.entry_id)
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {"entry": second.title, "other": first.title}
+    await hass.config_entries.async_unload(first.entry_id)
+
+
+async def test_entry_from_a_newer_release_is_not_set_up(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, version=3)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
