@@ -3,6 +3,11 @@
 Everything here is pure: no I/O, no logging. A frame that cannot become a recognition raises one
 `FrameError` whose `kind` names the class of fault and whose reason never repeats names, ids or
 image data from the frame.
+
+Whatever the box sends, a Recognition or a Device carries bounded text (the caps below): names
+at most `NAME_MAX` characters, other text `TEXT_MAX`, stream URLs `URL_MAX`; `identity_info` at
+most `INFO_MAX_ITEMS` entries per level, `INFO_MAX_DEPTH` levels and `INFO_BUDGET` characters
+in all. A cut name ends with "…". Device ids are never cut: one that does not fit is unusable.
 """
 
 from __future__ import annotations
@@ -23,6 +28,23 @@ _ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
 _SECONDS_LIMIT = 100_000_000_000
 # Reject timestamps a datetime cannot hold or that are clearly not a date (after year 9999).
 _MAX_TIMESTAMP_MS = 253_402_300_799_999
+# base64 longer than this is decoded in slices, so that a worker thread decoding a huge image
+# lets the event loop's thread take the GIL between slices (a multiple of 4).
+_DECODE_SLICE = 1 << 20
+
+NAME_MAX = 64
+"""Characters kept of a person's, a device's or a group's name."""
+TEXT_MAX = 255
+"""Characters kept of other text (ids, addresses, kinds): HA's limit for a state."""
+URL_MAX = 2048
+"""Characters kept of a device's stream URL."""
+INFO_MAX_ITEMS = 32
+"""Entries kept per dict or list of identity_info."""
+INFO_MAX_DEPTH = 2
+"""Levels of identity_info kept: its own entries, and scalars inside dicts or lists there."""
+INFO_BUDGET = 4096
+"""Characters (keys and texts; 4 per other value) kept of identity_info in all."""
+_ID_INT_LIMIT = 10**TEXT_MAX
 
 
 def parse_frame(
@@ -59,20 +81,20 @@ def _parse_v5(
 ) -> Recognition:
     ext = data.get("ext_data")
     ext = ext if isinstance(ext, dict) else {}
-    info = _mapping(data.get("identity_info"))
+    info = bounded_info(data.get("identity_info"))
     person_type = _person_type_v5(ext.get("person_type"), info)
     score, raw_score = _score(data.get("score"))
     timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
     return Recognition(
         device_id=_device_id(data["device_id"]),
         identity_id=_text(data.get("identity_id")),
-        identity_name=_text(data.get("identity_name")),
+        identity_name=_text(data.get("identity_name"), NAME_MAX),
         person_type=person_type,
         score=score,
         raw_score=raw_score,
         timestamp=timestamp,
         timestamp_ms=timestamp_ms,
-        group=_optional_text(data.get("group_name")),
+        group=_optional_text(data.get("group_name"), NAME_MAX),
         device_ip=_optional_text(ext.get("device_ip")),
         device_type=_optional_text(ext.get("device_type")),
         identity_info=info,
@@ -89,17 +111,17 @@ def _parse_v6(
 ) -> Recognition:
     score, raw_score = _score(data.get("score"))
     timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
-    info = _mapping(data.get("identity_info"))
+    info = bounded_info(data.get("identity_info"))
     return Recognition(
         device_id=_device_id(data["media_device_id"]),
         identity_id=_text(data.get("identity_id")),
-        identity_name=_text(data.get("identity_name")),
+        identity_name=_text(data.get("identity_name"), NAME_MAX),
         person_type=_person_type_v6(data.get("user_type"), info),
         score=score,
         raw_score=raw_score,
         timestamp=timestamp,
         timestamp_ms=timestamp_ms,
-        group=_optional_text(data.get("group_name")),
+        group=_optional_text(data.get("group_name"), NAME_MAX),
         device_ip=_optional_text(data.get("media_device_ip")),
         device_type=_optional_text(data.get("media_device_type")),
         identity_info=info,
@@ -111,10 +133,32 @@ def _parse_v6(
     )
 
 
+def normalize_device_id(value: object) -> str | None:
+    """The one text form of a device id, in device lists and events of both dialects.
+
+    A string loses surrounding whitespace; an integer becomes its decimal text (`123` and
+    `"123"` are the same device). Floats, booleans, empty text and ids over `TEXT_MAX`
+    characters are unusable: None.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not -_ID_INT_LIMIT < value < _ID_INT_LIMIT:
+            return None
+        text = str(value)
+    else:
+        return None
+    return text if text and len(text) <= TEXT_MAX else None
+
+
 def _device_id(value: object) -> str:
+    if (device_id := normalize_device_id(value)) is not None:
+        return device_id
     if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise FrameError("bad_device", f"device id is a {_json_type(value)}, not a non-empty string")
+        raise FrameError("bad_device", f"device id longer than {TEXT_MAX} characters")
+    raise FrameError(
+        "bad_device", f"device id is a {_json_type(value)}, not a non-empty string or an integer"
+    )
 
 
 def _person_type_v5(value: object, info: Mapping[str, Any]) -> PersonType:
@@ -168,26 +212,87 @@ def decode_image(value: object) -> bytes | None:
     if missing := -len(value) % 4:
         value += "=" * missing
     try:
-        decoded = binascii.a2b_base64(value)
+        decoded = _a2b(value)
     except (binascii.Error, ValueError):
         return None
     return decoded or None
 
 
-def _mapping(value: object) -> dict[str, Any]:
-    return dict(value) if isinstance(value, dict) else {}
+def _a2b(value: str) -> bytes:
+    """a2b_base64, in slices when long (same result: slices start on 4-character groups)."""
+    if len(value) <= _DECODE_SLICE or not value.isascii():
+        return binascii.a2b_base64(value)
+    if value.find("=", 0, len(value) - 2) >= 0:
+        # Padding inside: a2b_base64 stops there, which slices would not.
+        return binascii.a2b_base64(value)
+    try:
+        return b"".join(
+            binascii.a2b_base64(value[start : start + _DECODE_SLICE])
+            for start in range(0, len(value), _DECODE_SLICE)
+        )
+    except binascii.Error:
+        # Whitespace inside put a slice off its 4-character groups; decode it whole.
+        return binascii.a2b_base64(value)
 
 
-def _text(value: object) -> str:
+def cap_text(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, "…" marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bounded_info(value: object) -> dict[str, Any]:
+    """A bounded copy of an `identity_info` object (the INFO_* caps); {} when not an object."""
+    if not isinstance(value, dict):
+        return {}
+    budget = [INFO_BUDGET]
+    kept = _bounded(value, INFO_MAX_DEPTH, budget)
+    return kept if isinstance(kept, dict) else {}
+
+
+def _bounded(value: object, depth: int, budget: list[int]) -> object:
+    """`value` within the caps, or _DROP; `budget` (one int) is what is left to spend."""
+    if isinstance(value, dict | list):
+        if depth <= 0:
+            return _DROP
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        kept: dict[str, Any] = {}
+        for key, item in items:
+            if len(kept) >= INFO_MAX_ITEMS or budget[0] <= 0:
+                break
+            name = cap_text(str(key), NAME_MAX)
+            budget[0] -= len(name) if isinstance(value, dict) else 0
+            if (bounded := _bounded(item, depth - 1, budget)) is not _DROP:
+                kept[name] = bounded
+        return kept if isinstance(value, dict) else list(kept.values())
     if isinstance(value, str):
+        text = cap_text(value, TEXT_MAX)
+        budget[0] -= max(len(text), 4)
+        return text if budget[0] >= 0 else _DROP
+    budget[0] -= 4
+    if value is None or isinstance(value, bool | float):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+    if isinstance(value, int) and -_ID_INT_LIMIT < value < _ID_INT_LIMIT:
+        return value
+    return _DROP
+
+
+_DROP = object()
+
+
+def _text(value: object, limit: int = TEXT_MAX) -> str:
+    if isinstance(value, str):
+        return cap_text(value, limit)
+    if isinstance(value, float) or (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and -_ID_INT_LIMIT < value < _ID_INT_LIMIT
+    ):
+        return cap_text(str(value), limit)
     return ""
 
 
-def _optional_text(value: object) -> str | None:
-    return _text(value) or None
+def _optional_text(value: object, limit: int = TEXT_MAX) -> str | None:
+    return _text(value, limit) or None
 
 
 def _float_or_none(value: object) -> float | None:
@@ -199,7 +304,10 @@ def _float_or_none(value: object) -> float | None:
         except ValueError:
             return None
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            return None
         return number if math.isfinite(number) else None
     return None
 
@@ -256,15 +364,15 @@ def _parse_device(entry: object, keys: tuple[str, str, str, str, str]) -> Device
     if not isinstance(entry, dict):
         return None
     id_key, name_key, ip_key, kind_key, url_key = keys
-    device_id = _optional_text(entry.get(id_key))
+    device_id = normalize_device_id(entry.get(id_key))
     if device_id is None:
         return None
     return Device(
         id=device_id,
-        name=_optional_text(entry.get(name_key)) or device_id,
+        name=_optional_text(entry.get(name_key), NAME_MAX) or cap_text(device_id, NAME_MAX),
         ip=_optional_text(entry.get(ip_key)),
         kind=_optional_text(entry.get(kind_key)),
-        url=_optional_text(entry.get(url_key)),
+        url=_optional_text(entry.get(url_key), URL_MAX),
         relay=_relay(entry.get("netRelay")),
     )
 
