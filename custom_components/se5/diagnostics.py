@@ -7,9 +7,9 @@ from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
-from yarl import URL
 
 from .client import Device, Recognition
+from .client.redact import redact_url
 from .hub import Se5ConfigEntry
 
 _IMAGE_FIELDS = ("face_image", "scene_image", "registered_image")
@@ -45,16 +45,10 @@ async def async_get_config_entry_diagnostics(
 
 
 def _device(device: Device) -> dict[str, Any]:
-    """A device, without credentials in its stream URL (rtsp://user:password@...)."""
+    """A device, without credentials in its stream URL (user info, `password=`, `token=`...)."""
     data = asdict(device)
-    if device.url and "@" in device.url:
-        try:
-            url = URL(device.url)
-        except ValueError:
-            data["url"] = REDACTED
-        else:
-            if url.user is not None or url.password is not None:
-                data["url"] = str(url.with_user(REDACTED).with_password(None))
+    if device.url:
+        data["url"] = redact_url(device.url)
     return data
 
 
