@@ -10,7 +10,8 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.se5.client import FrameError, parse as parse_module, parse_event
+from custom_components.se5.client import FrameError, images as images_module, parse_event
+from custom_components.se5.client.images import decode_image
 from custom_components.se5.client.parse import (
     INFO_BUDGET,
     INFO_MAX_ITEMS,
@@ -19,7 +20,6 @@ from custom_components.se5.client.parse import (
     URL_MAX,
     bounded_info,
     cap_text,
-    decode_image,
     normalize_device_id,
     parse_device_v5,
     parse_device_v6,
@@ -189,13 +189,13 @@ def test_sliced_decoding_is_whole_decoding(
     if drop_padding:
         text = text.rstrip("=")
     whole = decode_image(text)
-    original = parse_module._DECODE_SLICE
+    original = images_module._DECODE_SLICE
     try:
-        parse_module._DECODE_SLICE = 8
+        images_module._DECODE_SLICE = 8
         assert decode_image(text) == whole
         assert decode_image(text + "=YQ==") == decode_image_whole(text + "=YQ==")
     finally:
-        parse_module._DECODE_SLICE = original
+        images_module._DECODE_SLICE = original
 
 
 def decode_image_whole(text: str) -> bytes | None:
@@ -210,6 +210,6 @@ def decode_image_whole(text: str) -> bytes | None:
 def test_sliced_decoding_of_a_long_image() -> None:
     data = bytes(range(256)) * 20_000
     text = base64.b64encode(data).decode()
-    assert len(text) > parse_module._DECODE_SLICE
+    assert len(text) > images_module._DECODE_SLICE
     assert decode_image(text) == data
     assert decode_image("data:image/jpeg;base64," + text) == data

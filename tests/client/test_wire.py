@@ -37,7 +37,12 @@ class FakeQueue:
         self.errors.append(exc)
 
 
-def make_tap(limit: int = LIMIT) -> tuple[WireTap, FakeReader, FakeQueue, list[tuple[int, bool]]]:
+DIVERT = 60
+
+
+def make_tap(
+    limit: int = LIMIT, divert: int = 0
+) -> tuple[WireTap, FakeReader, FakeQueue, list[tuple[int, bool]]]:
     reader, queue, calls = FakeReader(), FakeQueue(), []
     tap = WireTap(
         reader,
@@ -45,8 +50,31 @@ def make_tap(limit: int = LIMIT) -> tuple[WireTap, FakeReader, FakeQueue, list[t
         max_message_bytes=limit,
         on_oversized=lambda size, dropped: calls.append((size, dropped)),
         clock=lambda: 1.0,
+        divert_bytes=divert,
     )
     return tap, reader, queue, calls
+
+
+def restore_diverted(tap: WireTap, data: bytes) -> bytes:
+    """The byte stream with each placeholder replaced by the frame it stands for."""
+    out, pos = b"", 0
+    while pos < len(data):
+        second = data[pos + 1]
+        length, size = second & 0x7F, 2
+        if length == 126:
+            length, size = int.from_bytes(data[pos + 2 : pos + 4], "big"), 4
+        elif length == 127:
+            length, size = int.from_bytes(data[pos + 2 : pos + 10], "big"), 10
+        size += 4 if second & 0x80 else 0
+        frame = data[pos : pos + size + length]
+        taken = tap.take(frame[size:]) if data[pos] == 0x80 | OP_BINARY else None
+        if taken is not None:
+            is_text, chunks = taken
+            frame = encode(OP_TEXT if is_text else OP_BINARY, len(b"".join(chunks)))
+            assert frame.endswith(b"".join(chunks))
+        out += frame
+        pos += size + length
+    return out
 
 
 def encode(opcode: int, length: int, *, fin: bool = True, masked: bool = False) -> bytes:
@@ -105,24 +133,52 @@ def frame_lists(draw: st.DrawFn) -> list[tuple[int, int, bool, bytes]]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(frame_lists(), st.lists(st.integers(1, 200), max_size=40))
+@given(frame_lists(), st.lists(st.integers(1, 200), max_size=40), st.sampled_from([0, DIVERT]))
 def test_any_split_of_any_frames(
-    frames: list[tuple[int, int, bool, bytes]], cuts: list[int]
+    frames: list[tuple[int, int, bool, bytes]], cuts: list[int], divert: int
 ) -> None:
     stream = b"".join(f[3] for f in frames)
-    tap, reader, queue, calls = make_tap()
+    tap, reader, queue, calls = make_tap(divert=divert)
     pos = 0
     for size in [*cuts, len(stream)]:
         tap.feed_data(stream[pos : pos + size])
         pos += size
     passed, expected_calls, fails = reference(frames, LIMIT)
-    assert b"".join(reader.fed) == passed
+    forwarded = b"".join(reader.fed)
+    if divert:
+        # Whole unmasked frames of DIVERT bytes or more pass as shorter placeholders.
+        assert len(forwarded) <= len(passed)
+        forwarded = restore_diverted(tap, forwarded)
+    assert forwarded == passed
     assert calls == expected_calls
     assert tap.failed is fails
     assert len(queue.errors) == int(fails)
     assert tap.bytes_received == len(stream)
     if not fails:
         assert tap.bytes_dropped == len(stream) - len(passed)
+    assert tap.take(b"x" * 24) is None
+
+
+def test_big_frame_is_kept_in_its_chunks_behind_a_placeholder() -> None:
+    tap, reader, _, _ = make_tap(limit=0, divert=1000)
+    frame = encode(OP_TEXT, 5000)
+    chunks = [frame[:4], frame[4:2000], frame[2000:] + encode(OP_TEXT, 4)]
+    for chunk in chunks:
+        tap.feed_data(chunk)
+    fed = b"".join(reader.fed)
+    assert fed.endswith(encode(OP_TEXT, 4))
+    placeholder = fed[: -len(encode(OP_TEXT, 4))]
+    assert len(placeholder) == 26
+    taken = tap.take(placeholder[2:])
+    assert taken is not None
+    is_text, kept = taken
+    assert is_text
+    assert b"".join(kept) == b"A" * 5000
+    assert kept[0] is chunks[1]  # a chunk wholly inside the frame is kept, not copied
+    assert tap.take(placeholder[2:]) is None  # taken once
+    masked = encode(OP_BINARY, 5000, masked=True)
+    tap.feed_data(masked)
+    assert reader.fed[-1] == masked  # masked frames are left to aiohttp
 
 
 def test_untouched_chunks_pass_as_they_are() -> None:

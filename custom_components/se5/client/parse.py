@@ -12,7 +12,6 @@ in all. A cut name ends with "…". Device ids are never cut: one that does not 
 
 from __future__ import annotations
 
-import binascii
 from collections.abc import Mapping
 from datetime import UTC, datetime
 import json
@@ -20,17 +19,14 @@ import math
 from typing import Any
 
 from .errors import FrameError
+from .images import encoded_image
 from .models import Device, ImageSelection, PersonType, Recognition, Relay
 
-_DATA_URL_MARK = ";base64,"
 _ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
 # Epoch values below this are seconds, not milliseconds (1e11 ms is March 1973).
 _SECONDS_LIMIT = 100_000_000_000
 # Reject timestamps a datetime cannot hold or that are clearly not a date (after year 9999).
 _MAX_TIMESTAMP_MS = 253_402_300_799_999
-# base64 longer than this is decoded in slices, so that a worker thread decoding a huge image
-# lets the event loop's thread take the GIL between slices (a multiple of 4).
-_DECODE_SLICE = 1 << 20
 
 NAME_MAX = 64
 """Characters kept of a person's, a device's or a group's name."""
@@ -52,7 +48,7 @@ def parse_frame(
 ) -> Recognition:
     """Parse one event frame (JSON text) into a Recognition.
 
-    `images` says which images to decode; the others are ignored without decoding.
+    `images` says which images to keep (decoded when read); the others are ignored.
     `received_at` stands in for a missing timestamp (default: now).
     """
     try:
@@ -100,9 +96,9 @@ def _parse_v5(
         identity_info=info,
         event_id=_optional_text(data.get("event_id")),
         video_id=_optional_text(data.get("video_id")),
-        face_image=decode_image(ext.get("recognize_face")) if images.face else None,
-        scene_image=decode_image(ext.get("spot_pic")) if images.scene else None,
-        registered_image=decode_image(data.get("reg_pic")) if images.registered else None,
+        face_image=encoded_image(ext.get("recognize_face")) if images.face else None,
+        scene_image=encoded_image(ext.get("spot_pic")) if images.scene else None,
+        registered_image=encoded_image(data.get("reg_pic")) if images.registered else None,
     )
 
 
@@ -127,9 +123,9 @@ def _parse_v6(
         identity_info=info,
         event_id=_optional_text(data.get("event_id")),
         video_id=_optional_text(data.get("video_id")),
-        face_image=decode_image(data.get("recognize_face_image")) if images.face else None,
+        face_image=encoded_image(data.get("recognize_face_image")) if images.face else None,
         scene_image=None,
-        registered_image=decode_image(data.get("register_image")) if images.registered else None,
+        registered_image=encoded_image(data.get("register_image")) if images.registered else None,
     )
 
 
@@ -196,43 +192,6 @@ def _timestamp(value: object, received_at: datetime | None) -> tuple[datetime, i
             return datetime.fromtimestamp(ms / 1000, UTC), ms
     when = received_at or datetime.now(UTC)
     return when, int(when.timestamp() * 1000)
-
-
-def decode_image(value: object) -> bytes | None:
-    """Decode a base64 JPEG, with or without a `data:` URL prefix; None when absent or bad."""
-    if not isinstance(value, str) or not value:
-        return None
-    if value.startswith("data:"):
-        mark = value.find(_DATA_URL_MARK)
-        if mark < 0:
-            return None
-        value = value[mark + len(_DATA_URL_MARK) :]
-    # Some encoders drop the padding; a2b_base64 wants it.
-    value = value.strip()
-    if missing := -len(value) % 4:
-        value += "=" * missing
-    try:
-        decoded = _a2b(value)
-    except (binascii.Error, ValueError):
-        return None
-    return decoded or None
-
-
-def _a2b(value: str) -> bytes:
-    """a2b_base64, in slices when long (same result: slices start on 4-character groups)."""
-    if len(value) <= _DECODE_SLICE or not value.isascii():
-        return binascii.a2b_base64(value)
-    if value.find("=", 0, len(value) - 2) >= 0:
-        # Padding inside: a2b_base64 stops there, which slices would not.
-        return binascii.a2b_base64(value)
-    try:
-        return b"".join(
-            binascii.a2b_base64(value[start : start + _DECODE_SLICE])
-            for start in range(0, len(value), _DECODE_SLICE)
-        )
-    except binascii.Error:
-        # Whitespace inside put a slice off its 4-character groups; decode it whole.
-        return binascii.a2b_base64(value)
 
 
 def cap_text(text: str, limit: int) -> str:

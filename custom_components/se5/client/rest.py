@@ -19,8 +19,9 @@ from .errors import (
     Se5NotABoxError,
     Se5ServerError,
 )
+from .images import decode_image
 from .models import Device, Dialect, Person, PersonType, Relay
-from .parse import decode_image, parse_device_v5, parse_device_v6
+from .parse import parse_device_v5, parse_device_v6
 
 _LOGGER = logging.getLogger(__name__)
 

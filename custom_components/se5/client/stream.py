@@ -14,7 +14,7 @@ import aiohttp
 from yarl import URL
 
 from .errors import FrameError
-from .models import Dialect, Recognition, Subscription
+from .models import Dialect, ImageSelection, Recognition, Subscription
 from .parse import parse_frame
 from .wire import WireTap, install_tap
 
@@ -237,6 +237,7 @@ class EventStream:
             max_message_bytes=self._max_frame_bytes,
             on_oversized=self._oversized,
             clock=loop.time,
+            divert_bytes=OFF_LOOP_FRAME_CHARS,
         )
         if tap is None:
             _LOGGER.debug("%s: cannot watch the socket's bytes; timing whole frames", self._url)
@@ -270,8 +271,12 @@ class EventStream:
             kind = message.type
             if kind is aiohttp.WSMsgType.TEXT or kind is aiohttp.WSMsgType.BINARY:
                 self.stats.frames += 1
+                data = message.data
+                if tap is not None and (diverted := tap.take(data)) is not None:
+                    is_text, data = diverted
+                    kind = aiohttp.WSMsgType.TEXT if is_text else kind
                 try:
-                    recognition = await self._parse(message.data, loop)
+                    recognition = await self._parse(data, loop)
                 except FrameError as err:
                     if kind is aiohttp.WSMsgType.BINARY:
                         err = FrameError("binary", f"binary frame that is not a JSON event ({err})")
@@ -309,12 +314,14 @@ class EventStream:
                 return
             # PONG and CONTINUATION carry nothing for us.
 
-    async def _parse(self, data: str | bytes, loop: asyncio.AbstractEventLoop) -> Recognition:
-        """Parse a frame; a long one in a worker thread, so that the loop is not held."""
+    async def _parse(
+        self, data: str | bytes | list[bytes], loop: asyncio.AbstractEventLoop
+    ) -> Recognition:
+        """Parse a frame; a long one (or the chunks of a diverted one) in a worker thread."""
         images = self._subscription.images
-        if len(data) < OFF_LOOP_FRAME_CHARS:
+        if not isinstance(data, list) and len(data) < OFF_LOOP_FRAME_CHARS:
             return parse_frame(data, images)
-        return await loop.run_in_executor(None, parse_frame, data, images)
+        return await loop.run_in_executor(None, _parse_in_worker, data, images)
 
     async def _ping(self, ws: aiohttp.ClientWebSocketResponse, grace: float) -> bool:
         """Send a ping; False (half-open) when even that cannot be written within `grace`."""
@@ -363,6 +370,27 @@ class EventStream:
         self.state = state
         if self._on_state is not None:
             self._on_state(state)
+
+
+def _parse_in_worker(data: str | bytes | list[bytes], images: ImageSelection) -> Recognition:
+    """Parse a long frame, or the chunks of a diverted one, and decode its images (a worker).
+
+    Joining, decoding and parsing are separate calls, so that the loop's thread can take the GIL
+    between them. Text that is not UTF-8 goes to JSON's own encoding detection (aiohttp would
+    close the socket; here only the frame is lost).
+    """
+    if isinstance(data, list):
+        joined = b"".join(data)
+        data.clear()
+        try:
+            data = joined.decode()
+        except UnicodeDecodeError:
+            data = joined
+        del joined
+    recognition = parse_frame(data, images)
+    # Decoded here rather than on the loop at the first read (a camera's).
+    _ = (recognition.face_image, recognition.scene_image, recognition.registered_image)
+    return recognition
 
 
 def _describe(err: BaseException) -> str:

@@ -1,21 +1,29 @@
-"""The bytes of an open event socket: when they last arrived, and frames too large to keep.
+"""The bytes of an open event socket: when they last arrived, big frames, frames too large.
 
 aiohttp's `ws.receive(timeout)` times whole messages, so a frame that takes longer than the
-heartbeat to arrive looks like silence; and aiohttp 3.11 buffers a frame whole before it checks
+heartbeat to arrive looks like silence; aiohttp assembles a frame on the event loop (a 16 MB
+frame holds it 15-20 ms in copies alone), and 3.11 buffers a frame whole before it checks
 `max_msg_size` (3.12+ checks the header). A `WireTap` sits between the connection's protocol
-and aiohttp's WebSocket reader, where every chunk read from the socket passes: it notes when
-bytes last arrived, follows the frame headers (a few operations per frame, none per byte), and
-drops a frame announced over the limit as its bytes arrive, so the reader never sees it and the
-socket goes on. A fragmented message that grows over the limit cannot be dropped that way: the
-tap fails the socket with aiohttp's own MESSAGE_TOO_BIG error and discards what follows.
+and aiohttp's WebSocket reader, where every chunk read from the socket passes. It notes when
+bytes last arrived, follows the frame headers (a few operations per frame, none per byte), and:
+- drops a frame announced over the limit as its bytes arrive: the reader never sees it, and
+  the socket goes on;
+- keeps the chunks of a big frame (`divert_bytes` or more) as they arrive, unjoined, and passes
+  the reader a small placeholder frame in its place, so that its order among the others holds;
+  `take()` gives the chunks back for the placeholder, to be joined and parsed off the loop.
+A fragmented message that grows over the limit cannot be dropped that way: the tap fails the
+socket with aiohttp's own MESSAGE_TOO_BIG error and discards what follows. Fragmented and
+masked frames are never diverted.
 
 `install_tap` returns None when aiohttp's internals are not the expected ones; the stream then
-falls back to timing whole messages.
+falls back to timing whole messages and to aiohttp's own handling of big frames.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import itertools
+import os
 from typing import Any, cast
 
 import aiohttp
@@ -26,31 +34,39 @@ _OP_BINARY = 0x2
 _DATA_OPS = frozenset((_OP_CONTINUATION, _OP_TEXT, _OP_BINARY))
 _VALID_OPS = frozenset((0x0, 0x1, 0x2, 0x8, 0x9, 0xA))
 _NOT_EOF = (False, b"")
+_FORWARD, _DROP, _DIVERT = 0, 1, 2
 
 
 class WireTap:
     """Feeds aiohttp's WebSocket reader, watching the frames go by.
 
     `on_oversized(size, dropped)` is called when a data frame is announced at `max_message_bytes`
-    or more (aiohttp's own limit is "at least"): `dropped` is True when the frame is dropped and
-    the socket goes on, False when the socket is failed.
+    or more (aiohttp's own limit is "at least"; 0: no limit): `dropped` is True when the frame is
+    dropped and the socket goes on, False when the socket is failed.
     """
 
     __slots__ = (
         "_clock",
+        "_divert_bytes",
+        "_diverted",
         "_failed",
         "_failed_size",
+        "_kept",
+        "_kept_opcode",
         "_limit",
+        "_marker",
         "_message_bytes",
+        "_mode",
         "_on_oversized",
         "_passthrough",
         "_pending",
         "_queue",
         "_reader",
         "_remaining",
-        "_skipping",
+        "_tokens",
         "bytes_dropped",
         "bytes_received",
+        "frames_diverted",
         "last_bytes_at",
     )
 
@@ -62,28 +78,46 @@ class WireTap:
         max_message_bytes: int,
         on_oversized: Callable[[int, bool], None],
         clock: Callable[[], float],
+        divert_bytes: int = 0,
     ) -> None:
         """Wrap `reader` (aiohttp's WebSocketReader) whose messages go to `queue`."""
         self._reader = reader
         self._queue = queue
         self._limit = max_message_bytes
+        self._divert_bytes = divert_bytes
         self._on_oversized = on_oversized
         self._clock = clock
         self.last_bytes_at = clock()
         self.bytes_received = 0
         self.bytes_dropped = 0
+        self.frames_diverted = 0
         self._pending = b""  # a frame header cut by the end of a read, held back
         self._remaining = 0  # payload bytes of the current frame still to come
-        self._skipping = False  # the current frame is being dropped
+        self._mode = _FORWARD  # what becomes of the current frame's payload
+        self._kept: list[bytes] = []  # the chunks of the frame being diverted
+        self._kept_opcode = _OP_TEXT
+        self._diverted: dict[bytes, tuple[int, list[bytes]]] = {}
+        self._marker = os.urandom(16)  # starts every placeholder: no box frame can match it
+        self._tokens = itertools.count()
         self._message_bytes = 0  # data so far of a fragmented message
         self._failed = False
         self._failed_size = 0
-        self._passthrough = False  # lost track of the frames: count bytes only
+        self._passthrough = not (max_message_bytes or divert_bytes)  # count bytes only
 
     @property
     def failed(self) -> bool:
         """True once the tap failed the socket (a fragmented message over the limit)."""
         return self._failed
+
+    def take(self, data: object) -> tuple[bool, list[bytes]] | None:
+        """For a placeholder's payload: (is text, the diverted frame's chunks); else None."""
+        if not isinstance(data, bytes) or len(data) != 24 or not data.startswith(self._marker):
+            return None
+        diverted = self._diverted.pop(data, None)
+        if diverted is None:
+            return None
+        opcode, chunks = diverted
+        return opcode == _OP_TEXT, chunks
 
     def feed_data(self, data: bytes) -> tuple[bool, bytes]:
         """A chunk read from the socket (called by aiohttp's protocol)."""
@@ -93,7 +127,7 @@ class WireTap:
         if self._failed:
             self.bytes_dropped += len(data)
             return _NOT_EOF
-        if self._passthrough or not self._limit:
+        if self._passthrough:
             return cast("tuple[bool, bytes]", self._reader.feed_data(data))
         forward = self._follow(self._pending + data if self._pending else data)
         result = (
@@ -109,24 +143,28 @@ class WireTap:
         self._reader.feed_eof()
 
     def _follow(self, data: bytes) -> bytes:
-        """Track the frames in `data`; the bytes to pass on (all but dropped frames)."""
+        """Track the frames in `data`; the bytes to pass on (dropped and diverted frames out)."""
         self._pending = b""
         end = len(data)
         pos = 0
         pieces: list[bytes] = []
-        # Start of the bytes being passed on; None while a frame is being dropped.
-        run_start: int | None = None if self._skipping else 0
+        # Start of the bytes being passed on; None while a frame is dropped or diverted.
+        run_start: int | None = 0 if self._mode == _FORWARD else None
         while True:
             if self._remaining:
                 step = min(self._remaining, end - pos)
+                if self._mode == _DIVERT and step:
+                    self._kept.append(data if step == end else data[pos : pos + step])
+                elif self._mode == _DROP:
+                    self.bytes_dropped += step
                 pos += step
                 self._remaining -= step
-                if self._skipping:
-                    self.bytes_dropped += step
                 if self._remaining:
                     break
-                if self._skipping:
-                    self._skipping = False
+                if self._mode == _DIVERT:
+                    pieces.append(self._placeholder())
+                if self._mode != _FORWARD:
+                    self._mode = _FORWARD
                     run_start = pos
                 continue
             if pos >= end:
@@ -147,22 +185,33 @@ class WireTap:
                 break
             if opcode in _DATA_OPS:
                 message = self._message_bytes + length
-                if message >= self._limit:
+                whole = opcode != _OP_CONTINUATION and first & 0x80 and not self._message_bytes
+                mode = _FORWARD
+                if self._limit and message >= self._limit:
+                    if not whole:
+                        self.bytes_dropped += end - pos
+                        self._failed = True
+                        self._failed_size = message
+                        if run_start is not None:
+                            pieces.append(data[run_start:pos])
+                        return b"".join(pieces)
+                    mode = _DROP
+                    self.bytes_dropped += header_size
+                    self._on_oversized(length, True)
+                elif (
+                    whole
+                    and self._divert_bytes
+                    and length >= self._divert_bytes
+                    and not data[pos + 1] & 0x80  # not masked
+                ):
+                    mode = _DIVERT
+                    self._kept = []
+                    self._kept_opcode = opcode
+                if mode != _FORWARD:
                     if run_start is not None:
                         pieces.append(data[run_start:pos])
                         run_start = None
-                    if opcode != _OP_CONTINUATION and first & 0x80 and not self._message_bytes:
-                        # A whole message in one frame: drop it as it arrives.
-                        self._skipping = True
-                        self._remaining = length
-                        self.bytes_dropped += header_size
-                        pos += header_size
-                        self._on_oversized(length, True)
-                        continue
-                    self.bytes_dropped += end - pos
-                    self._failed = True
-                    self._failed_size = message
-                    break
+                    self._mode = mode
                 self._message_bytes = 0 if first & 0x80 else message
             pos += header_size
             self._remaining = length
@@ -171,6 +220,14 @@ class WireTap:
                 return data
             pieces.append(data[run_start:end])
         return b"".join(pieces)
+
+    def _placeholder(self) -> bytes:
+        """Keep the diverted frame; the binary frame that stands for it."""
+        token = self._marker + next(self._tokens).to_bytes(8, "big")
+        self._diverted[token] = (self._kept_opcode, self._kept)
+        self._kept = []
+        self.frames_diverted += 1
+        return bytes((0x80 | _OP_BINARY, len(token))) + token
 
     def _fail(self) -> None:
         size = self._failed_size
@@ -210,6 +267,7 @@ def install_tap(
     max_message_bytes: int,
     on_oversized: Callable[[int, bool], None],
     clock: Callable[[], float],
+    divert_bytes: int = 0,
 ) -> WireTap | None:
     """Put a WireTap in front of the reader of a just-opened socket; None when not possible.
 
@@ -232,6 +290,7 @@ def install_tap(
         max_message_bytes=max_message_bytes,
         on_oversized=on_oversized,
         clock=clock,
+        divert_bytes=divert_bytes,
     )
     protocol._payload_parser = tap  # noqa: SLF001
     return tap
