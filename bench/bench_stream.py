@@ -263,7 +263,7 @@ async def run(quick: bool) -> list[Row]:
     scale = 10 if quick else 1
     rows = [
         await throughput("small", 20_000 // scale, "1 KB frames"),
-        await throughput("image", 400 // scale, "~450 KB frames (face + scene decoded)"),
+        await throughput("image", 400 // scale, "~450 KB frames (face + scene kept, not decoded)"),
     ]
     rows += await latency("small", 50, 10 / scale, "1 KB frames at 50/s")
     rows += await latency("image", 50, 10 / scale, "~450 KB frames at 50/s")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-import json
 import logging
 from typing import Any, Literal
 
@@ -21,7 +20,7 @@ from .errors import (
 )
 from .images import decode_image
 from .models import Device, Dialect, Person, PersonType, Relay
-from .parse import parse_device_v5, parse_device_v6
+from .parse import loads, parse_device_v5, parse_device_v6
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -195,8 +194,8 @@ class Se5Client:
         payload = None
         if read == "whole":
             try:
-                payload = json.loads(body)
-            except ValueError:
+                payload = loads(body)
+            except (ValueError, RecursionError):
                 payload = None
         if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
             raise _envelope_error(status, error)
