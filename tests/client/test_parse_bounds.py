@@ -5,12 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from typing import Any
 
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.se5.client import FrameError, images as images_module, parse_event
+from custom_components.se5.client import (
+    FrameError,
+    images as images_module,
+    parse_event,
+    parse_frame,
+)
 from custom_components.se5.client.images import decode_image
 from custom_components.se5.client.parse import (
     INFO_BUDGET,
@@ -20,6 +26,7 @@ from custom_components.se5.client.parse import (
     URL_MAX,
     bounded_info,
     cap_text,
+    loads,
     normalize_device_id,
     parse_device_v5,
     parse_device_v6,
@@ -213,3 +220,18 @@ def test_sliced_decoding_of_a_long_image() -> None:
     assert len(text) > images_module._DECODE_SLICE
     assert decode_image(text) == data
     assert decode_image("data:image/jpeg;base64," + text) == data
+
+
+def test_loads_reads_every_size_the_same_way() -> None:
+    big_int = "1" * 30
+    small = loads('{"n": ' + big_int + ', "m": 18446744073709551615}')
+    large = loads('{"n": ' + big_int + ', "m": 18446744073709551615, "p": "' + "x" * 2**20 + '"}')
+    assert small["n"] == large["n"] == float(big_int)
+    assert small["m"] == large["m"] == 2**64 - 1
+    assert isinstance(small["m"], int)
+    assert isinstance(large["m"], int)
+    assert math.isnan(loads("NaN"))  # orjson refuses it; the standard library reads it
+    assert loads(b"\xef\xbb\xbf{}") == {}
+    assert parse_event({"device_id": 2**70}).device_id == str(2**70)
+    with pytest.raises(FrameError):
+        parse_frame('{"device_id": ' + "9" * 30 + "}")  # read as a float: no usable id

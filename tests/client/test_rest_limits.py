@@ -180,3 +180,14 @@ async def test_the_same_id_in_two_shapes_is_one_device(
 
     client = Se5Client(session, "127.0.0.1", await serve(answer), dialect=dialect)
     assert [d.id for d in await client.list_devices()] == ["123"]
+
+
+async def test_deeply_nested_answer_is_not_a_box(
+    session: aiohttp.ClientSession, serve: Callable[[Handler], Awaitable[int]]
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(text="[" * 200_000, content_type="application/json")
+
+    client = Se5Client(session, "127.0.0.1", await serve(answer), dialect=Dialect.V5)
+    with pytest.raises(Se5NotABoxError):
+        await client.list_devices()
