@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.se5.client import (
     FrameError,
+    Recognition,
     images as images_module,
     parse_event,
     parse_frame,
@@ -235,3 +236,9 @@ def test_loads_reads_every_size_the_same_way() -> None:
     assert parse_event({"device_id": 2**70}).device_id == str(2**70)
     with pytest.raises(FrameError):
         parse_frame('{"device_id": ' + "9" * 30 + "}")  # read as a float: no usable id
+
+
+def test_values_no_json_has_are_dropped_or_unusable() -> None:
+    assert bounded_info({"t": (1, 2), "s": {1, 2}, "ok": 1}) == {"ok": 1}
+    assert parse_event({"device_id": "d", "score": 10**400}).score is None
+    assert Recognition.face_image is None  # the class default

@@ -281,3 +281,21 @@ async def test_long_frames_are_parsed_off_the_loop(
     assert threads == [True, False, False, True]
     assert stream.stats.bad_frames["bad_device"] == 1
     assert stream.state is StreamState.STOPPED
+
+
+async def test_frame_over_the_limit_without_the_wire_tap(
+    session: aiohttp.ClientSession, box: WsBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the tap, aiohttp rejects the frame itself: counted, and the stream reconnects."""
+    monkeypatch.setattr(stream_module, "install_tap", lambda ws, **kwargs: None)
+    limit = 64 * 1024
+    stream = box_stream(session, box, max_frame_bytes=limit)
+    async with Runner(stream) as runner:
+        await box.wait_for_subscription()
+        await runner.connected()
+        await box.send(b"x" * (2 * limit))
+        await box.wait_for_subscription(count=2)
+        await runner.connected()
+        await box.send(event("cam-1", event_id="after"))
+        assert (await runner.next()).event_id == "after"
+    assert stream.stats.bad_frames["too_large"] == 1
