@@ -234,9 +234,60 @@ async def rss_growth(count: int, warm_up: int) -> Row:
     )
 
 
-def _rss_mb() -> float:
+async def frame_memory(kind: str, label: str) -> Row:
+    """Peak RSS growth of a fresh process receiving one `kind` frame."""
+    figures = []
+    for consumer in ("raw", "client"):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--memory-probe", consumer, kind,
+            stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, _ = await process.communicate()
+        figures.append(float(out.split()[-1]))
+    return Row(f"peak RSS growth, {label}", "MB", figures[0], figures[1], "bounded", False)
+
+
+async def memory_probe(consumer_name: str, kind: str) -> None:
+    """In a fresh process: take one `kind` frame (recognised, or refused as over 32 MiB); print
+    the growth of the peak RSS. The raw loop uses aiohttp's own limit (max_msg_size)."""
+    asyncio.get_running_loop().set_debug(False)
+    async with box(kind, 1) as port, aiohttp.ClientSession() as session:
+        before = _rss_mb("VmHWM")
+        if consumer_name == "raw":
+            async with session.ws_connect(
+                f"ws://127.0.0.1:{port}/", max_msg_size=32 * 1024 * 1024
+            ) as ws:
+                await ws.send_str(SUBSCRIPTION_TEXT)
+                await ws.receive()  # the frame, or the error that refuses it
+        else:
+            seen = asyncio.Event()
+            stream = EventStream(
+                session, "127.0.0.1", port, dialect=Dialect.V5, subscription=SUBSCRIPTION
+            )
+            task = asyncio.create_task(_until_frame(stream, seen))
+            await seen.wait()
+            await stream.stop()
+            await task
+        print(_rss_mb("VmHWM") - before)
+
+
+async def _until_frame(stream: EventStream, seen: asyncio.Event) -> None:
+    """Iterate until the stream has counted a frame (a recognition or a refused one)."""
+    watcher = asyncio.create_task(_watch_frames(stream, seen))
+    async for _ in stream:
+        seen.set()
+    watcher.cancel()
+
+
+async def _watch_frames(stream: EventStream, seen: asyncio.Event) -> None:
+    while stream.stats.frames < 1:  # noqa: ASYNC110 - a refused frame sets no event
+        await asyncio.sleep(0.05)
+    seen.set()
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -273,13 +324,19 @@ async def run(quick: bool) -> list[Row]:
     rows += await longest_block("large", 100 // scale, "0.6 MB frames at 20/s", "", rate=20)
     rows += await longest_block("huge", 6, "16 MB frames at 1/s", "< 20 ms", rate=1, median=True)
     rows.append(await rss_growth(100_000 // scale, 10_000 // scale))
+    rows.append(await frame_memory("limit", "a 30.7 MiB frame (limit 32 MiB)"))
+    rows.append(await frame_memory("over", "a 100 MiB frame (over the limit)"))
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the frames")
+    parser.add_argument("--memory-probe", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_probe:
+        asyncio.run(memory_probe(*args.memory_probe))
+        return
     started = time.monotonic()
     rows = asyncio.run(run(args.quick))
     print_table(rows)

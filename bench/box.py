@@ -1,6 +1,6 @@
 """A bench box in its own process: after each subscription, sends a scripted run of V5 frames.
 
-    python bench/box.py --kind small|image|large|huge --count N [--rate R] [--batch B]
+    python bench/box.py --kind small|image|large|huge|limit|over --count N [--rate R] [--batch B]
 
 Prints its port on the first line of stdout. Frames carry `event_id` = the sender's
 `time.monotonic_ns()` just before the write (the clock is system-wide, so the client can take
@@ -8,7 +8,9 @@ the latency), `device_id` "cam-1", a face crop and a scene photo of random bytes
   small  ~1 KB, no image;
   image  ~450 KB: 24 KiB face crop, 312 KiB scene photo (as base64: 32 KB + 416 KB);
   large  ~0.6 MB: 32 KiB face crop, 420 KiB scene photo;
-  huge   ~16 MB: a 12 MiB scene photo.
+  huge   ~16 MB: a 12 MiB scene photo;
+  limit  ~30.7 MiB (a 23 MiB photo), just under the client's 32 MiB limit;
+  over   ~100 MiB (a 75 MiB photo), over it.
 Rate 0 sends as fast as the socket takes them, `batch` frames per write.
 """
 
@@ -39,6 +41,8 @@ def template(kind: str) -> tuple[bytes, bytes]:
         "image": (24, 312),
         "large": (32, 420),
         "huge": (0, 12 * 1024),
+        "limit": (0, 23 * 1024),  # 30.7 MiB: just under the 32 MiB limit
+        "over": (0, 75 * 1024),  # 100 MiB: over it
     }[kind]
     ext: dict[str, object] = {"person_type": 1, "device_ip": "192.168.1.50", "device_type": "3"}
     if face:
@@ -109,7 +113,9 @@ async def _send_run(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kind", choices=("small", "image", "large", "huge"), default="small")
+    parser.add_argument(
+        "--kind", choices=("small", "image", "large", "huge", "limit", "over"), default="small"
+    )
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=0.0)
     parser.add_argument("--batch", type=int, default=64)

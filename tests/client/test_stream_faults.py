@@ -261,14 +261,20 @@ async def test_event_device_id_shapes(
 async def test_long_frames_are_parsed_off_the_loop(
     session: aiohttp.ClientSession, box: WsBox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    threads: list[bool] = []
-    real_parse = stream_module.parse_frame
+    """Frames of OFF_LOOP_FRAME_CHARS or more (here 10,000) are parsed in a worker thread."""
+    threads: list[tuple[str, bool]] = []
+    real_parse, real_decode = stream_module.parse_frame, stream_module.decode_frame
 
     def recording_parse(data: str | bytes, images: ImageSelection) -> Recognition:
-        threads.append(threading.current_thread() is threading.main_thread())
+        threads.append(("parse", threading.current_thread() is threading.main_thread()))
         return real_parse(data, images)
 
+    def recording_decode(data: str | bytes) -> Any:
+        threads.append(("decode", threading.current_thread() is threading.main_thread()))
+        return real_decode(data)
+
     monkeypatch.setattr(stream_module, "parse_frame", recording_parse)
+    monkeypatch.setattr(stream_module, "decode_frame", recording_decode)
     monkeypatch.setattr(stream_module, "OFF_LOOP_FRAME_CHARS", 10_000)
     stream = box_stream(session, box)
     async with Runner(stream) as runner:
@@ -278,7 +284,7 @@ async def test_long_frames_are_parsed_off_the_loop(
         await box.send(json.dumps({"device_id": False, "padding": "p" * 20_000}))
         await box.send(event("cam-1", event_id="last"))
         assert [(await runner.next()).event_id for _ in range(3)] == ["small", "long", "last"]
-    assert threads == [True, False, False, True]
+    assert threads == [("parse", True), ("decode", False), ("decode", False), ("parse", True)]
     assert stream.stats.bad_frames["bad_device"] == 1
     assert stream.state is StreamState.STOPPED
 

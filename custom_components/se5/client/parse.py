@@ -57,12 +57,16 @@ def parse_frame(
     `images` says which images to keep (decoded when read); the others are ignored.
     `received_at` stands in for a missing timestamp (default: now).
     """
+    return parse_event(decode_frame(text), images, received_at=received_at)
+
+
+def decode_frame(text: str | bytes) -> Any:
+    """The JSON value of a frame; FrameError `not_json` when it is not JSON."""
     try:
-        data = loads(text)
+        return loads(text)
     except (ValueError, RecursionError) as err:
         # UnicodeDecodeError and JSONDecodeError are both ValueErrors.
         raise FrameError("not_json", f"frame is not JSON ({type(err).__name__})") from None
-    return parse_event(data, images, received_at=received_at)
 
 
 def loads(text: str | bytes) -> Any:

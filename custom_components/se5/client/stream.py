@@ -15,7 +15,7 @@ from yarl import URL
 
 from .errors import FrameError
 from .models import Dialect, ImageSelection, Recognition, Subscription
-from .parse import parse_frame
+from .parse import decode_frame, parse_event, parse_frame
 from .wire import WireTap, install_tap
 
 _LOGGER = logging.getLogger(__name__)
@@ -387,7 +387,10 @@ def _parse_in_worker(data: str | bytes | list[bytes], images: ImageSelection) ->
         except UnicodeDecodeError:
             data = joined
         del joined
-    recognition = parse_frame(data, images)
+    value = decode_frame(data)
+    del data  # the frame's text goes before the images are decoded
+    recognition = parse_event(value, images)
+    del value
     # Decoded here rather than on the loop at the first read (a camera's).
     _ = (recognition.face_image, recognition.scene_image, recognition.registered_image)
     return recognition
