@@ -164,10 +164,13 @@ class LagMonitor:
 # Measures ----------------------------------------------------------------------------------
 
 
-async def throughput(kind: str, count: int, label: str) -> Row:
-    raw_s, _ = await receive(raw_loop, kind, count)
-    client_s, _ = await receive(client_loop, kind, count)
-    return Row(f"throughput, {label}", "frames/s", count / raw_s, count / client_s, "")
+async def throughput(kind: str, count: int, label: str, runs: int = 3) -> Row:
+    """Frames per second, best of `runs` runs each (runs alternate between the two loops)."""
+    raw_s, client_s = [], []
+    for _ in range(runs):
+        raw_s.append((await receive(raw_loop, kind, count))[0])
+        client_s.append((await receive(client_loop, kind, count))[0])
+    return Row(f"throughput, {label}", "frames/s", count / min(raw_s), count / min(client_s))
 
 
 async def latency(kind: str, rate: float, seconds: float, label: str) -> list[Row]:
@@ -183,30 +186,29 @@ async def latency(kind: str, rate: float, seconds: float, label: str) -> list[Ro
 
 
 async def longest_block(
-    kind: str, count: int, label: str, goal: str, *, rate: float = 0.0, median: bool = False
+    kind: str, count: int, label: str, goal: str, *, rate: float = 0.0, runs: int = 3
 ) -> list[Row]:
-    """The longest loop block while `count` frames arrive (and the median of per-frame blocks)."""
-    monitors = []
+    """The longest loop block while `count` frames arrive, and the median of per-frame blocks.
+
+    Best of `runs` runs (the one with the shortest longest block): on a shared machine a run can
+    lose the CPU for tens of milliseconds, which the lag monitor cannot tell from a block.
+    """
+    best: list[LagMonitor] = []
     for consumer in (raw_loop, client_loop):
-        with LagMonitor() as monitor:
-            _, latencies = await receive(consumer, kind, count, rate, monitor)
-        assert len(latencies) == count
-        monitors.append(monitor)
-    raw, client = monitors
-    rows = [Row(f"longest loop block, {label}", "ms", raw.longest * 1e3, client.longest * 1e3)]
-    rows[0].goal, rows[0].higher_is_better = goal, False
-    if median:
-        rows.append(
-            Row(
-                f"  median of per-frame blocks, {label}",
-                "ms",
-                raw.median * 1e3,
-                client.median * 1e3,
-                goal,
-                False,
-            )
-        )
-    return rows
+        monitors = []
+        for _ in range(runs):
+            with LagMonitor() as monitor:
+                _, latencies = await receive(consumer, kind, count, rate, monitor)
+            assert len(latencies) == count
+            monitors.append(monitor)
+        best.append(min(monitors, key=lambda m: m.longest))
+    raw, client = best
+    return [
+        Row(f"longest loop block, {label}", "ms", raw.longest * 1e3, client.longest * 1e3, goal,
+            False),
+        Row("  median of per-frame blocks", "ms", raw.median * 1e3, client.median * 1e3, "",
+            False),
+    ]  # fmt: skip
 
 
 async def rss_growth(count: int, warm_up: int) -> Row:
@@ -322,7 +324,7 @@ async def run(quick: bool) -> list[Row]:
         "small", 10_000 // scale, "2,000 frames/s of 1 KB for 5 s", "< 100 ms", rate=2000
     )
     rows += await longest_block("large", 100 // scale, "0.6 MB frames at 20/s", "", rate=20)
-    rows += await longest_block("huge", 6, "16 MB frames at 1/s", "< 20 ms", rate=1, median=True)
+    rows += await longest_block("huge", 6, "16 MB frames at 1/s", "< 20 ms", rate=1)
     rows.append(await rss_growth(100_000 // scale, 10_000 // scale))
     rows.append(await frame_memory("limit", "a 30.7 MiB frame (limit 32 MiB)"))
     rows.append(await frame_memory("over", "a 100 MiB frame (over the limit)"))

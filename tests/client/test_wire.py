@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from types import SimpleNamespace
 from typing import Any
 
@@ -240,3 +241,12 @@ def test_no_limit_counts_bytes_only() -> None:
 )
 def test_install_needs_the_expected_internals(ws: Any) -> None:
     assert install_tap(ws, max_message_bytes=1, on_oversized=print, clock=float) is None
+
+
+def test_messages_waiting_reads_the_queue_when_it_can() -> None:
+    tap, _, queue, _ = make_tap()
+    assert tap.messages_waiting() is None  # a queue without aiohttp's _buffer
+    queue._buffer = deque()  # type: ignore[attr-defined]
+    assert tap.messages_waiting() is False
+    queue._buffer.append(("message", 1))  # type: ignore[attr-defined]
+    assert tap.messages_waiting() is True

@@ -246,28 +246,33 @@ class EventStream:
         last_seen = loop.time()
         pinged_at: float | None = None
         while True:
-            if tap is not None and tap.last_bytes_at > last_seen:
-                last_seen = tap.last_bytes_at
-            now = loop.time()
-            if pinged_at is not None and last_seen > pinged_at:
-                pinged_at = None
-            if pinged_at is None:
-                wait = last_seen + self._heartbeat - now
-                if wait <= 0:
-                    if not await self._ping(ws, grace):
-                        return
-                    pinged_at = now
-                    wait = grace
+            waiting = tap.messages_waiting() if tap is not None else None
+            if waiting:
+                # Bytes came in recently; ws.receive() returns at once (no timer needed).
+                message = await ws.receive()
             else:
-                wait = pinged_at + grace - now
-                if wait <= 0:
-                    self.last_error = f"no answer to a ping within {grace:g} s (half-open)"
-                    return
-            try:
-                message = await ws.receive(timeout=wait)
-            except TimeoutError:
-                continue
-            last_seen = loop.time()
+                if tap is not None and tap.last_bytes_at > last_seen:
+                    last_seen = tap.last_bytes_at
+                now = loop.time()
+                if pinged_at is not None and last_seen > pinged_at:
+                    pinged_at = None
+                if pinged_at is None:
+                    wait = last_seen + self._heartbeat - now
+                    if wait <= 0:
+                        if not await self._ping(ws, grace):
+                            return
+                        pinged_at = now
+                        wait = grace
+                else:
+                    wait = pinged_at + grace - now
+                    if wait <= 0:
+                        self.last_error = f"no answer to a ping within {grace:g} s (half-open)"
+                        return
+                try:
+                    message = await ws.receive(timeout=wait)
+                except TimeoutError:
+                    continue
+                last_seen = loop.time()
             kind = message.type
             if kind is aiohttp.WSMsgType.TEXT or kind is aiohttp.WSMsgType.BINARY:
                 self.stats.frames += 1
@@ -284,9 +289,10 @@ class EventStream:
                 else:
                     self.stats.recognitions += 1
                     yield recognition
-                # ws.receive() returns without suspending while frames are buffered: give the
-                # loop its turn after each frame, or a burst would hold it until drained.
-                await asyncio.sleep(0)
+                if waiting is not False:
+                    # ws.receive() returned without suspending (frames were buffered, or that
+                    # cannot be seen): give the loop its turn, or a burst would hold it.
+                    await asyncio.sleep(0)
             elif kind is aiohttp.WSMsgType.PING:
                 await ws.pong(message.data)
             elif kind is aiohttp.WSMsgType.ERROR:

@@ -109,6 +109,16 @@ class WireTap:
         """True once the tap failed the socket (a fragmented message over the limit)."""
         return self._failed
 
+    def messages_waiting(self) -> bool | None:
+        """Whether aiohttp's queue holds messages: `ws.receive()` returns at once.
+
+        None when that cannot be seen.
+        """
+        try:
+            return bool(self._queue._buffer)  # noqa: SLF001
+        except (AttributeError, TypeError):
+            return None
+
     def take(self, data: object) -> tuple[bool, list[bytes]] | None:
         """For a placeholder's payload: (is text, the diverted frame's chunks); else None."""
         if not isinstance(data, bytes) or len(data) != 24 or not data.startswith(self._marker):
