@@ -235,20 +235,6 @@ async def test_accepts_frames_over_16_mb(
     assert rec.device_id in {d.id for d in sim.devices}
 
 
-async def test_numeric_device_id_in_an_event_is_its_decimal_text(
-    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
-) -> None:
-    """The simulator's "wrong_types" frame: device id 12345 (a number), score as text."""
-    stream = make_stream(session, sim, dialect)
-    async with Runner(stream) as runner:
-        await sim.wait_for_subscription()
-        assert await sim.send_bad_frame("wrong_types") == 1
-        rec = await runner.next()
-    assert rec.device_id == "12345"
-    assert rec.score is not None
-    assert not stream.stats.bad_frames
-
-
 async def test_frame_above_the_limit_is_dropped_and_the_socket_goes_on(
     sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
 ) -> None:

@@ -20,8 +20,10 @@ from custom_components.se5.client import (
     StreamState,
     Subscription,
     stream as stream_module,
+    wire as wire_module,
 )
-from tests.client.conftest import FAST_BACKOFF, Runner
+from se5sim import Simulator
+from tests.client.conftest import FAST_BACKOFF, Runner, make_stream
 from tests.client.wsbox import OP_CONTINUATION, OP_PING, OP_TEXT, WsBox, event, frame, header
 from tests.helpers import wait_for
 
@@ -89,10 +91,10 @@ async def test_stall_in_the_middle_of_a_frame_is_half_open(
 async def test_silent_socket_that_answers_pings_stays(
     session: aiohttp.ClientSession, box: WsBox
 ) -> None:
-    stream = box_stream(session, box, heartbeat=0.2)
+    stream = box_stream(session, box, heartbeat=0.5)  # a pong has 0.25 s to come back
     async with Runner(stream) as runner:
         await box.wait_for_subscription()
-        await wait_for(lambda: box.pings >= 3, what="three pings")
+        await wait_for(lambda: box.pings >= 2, what="two pings")
         await box.send(event("cam-1", event_id="still here"))
         assert (await runner.next()).event_id == "still here"
     assert box.connections_total == 1
@@ -263,7 +265,7 @@ async def test_long_frames_are_parsed_off_the_loop(
 ) -> None:
     """Frames of OFF_LOOP_FRAME_CHARS or more (here 10,000) are parsed in a worker thread."""
     threads: list[tuple[str, bool]] = []
-    real_parse, real_decode = stream_module.parse_frame, stream_module.decode_frame
+    real_parse, real_decode = stream_module.parse_frame, wire_module.decode_frame
 
     def recording_parse(data: str | bytes, images: ImageSelection) -> Recognition:
         threads.append(("parse", threading.current_thread() is threading.main_thread()))
@@ -274,7 +276,7 @@ async def test_long_frames_are_parsed_off_the_loop(
         return real_decode(data)
 
     monkeypatch.setattr(stream_module, "parse_frame", recording_parse)
-    monkeypatch.setattr(stream_module, "decode_frame", recording_decode)
+    monkeypatch.setattr(wire_module, "decode_frame", recording_decode)
     monkeypatch.setattr(stream_module, "OFF_LOOP_FRAME_CHARS", 10_000)
     stream = box_stream(session, box)
     async with Runner(stream) as runner:
@@ -305,3 +307,17 @@ async def test_frame_over_the_limit_without_the_wire_tap(
         await box.send(event("cam-1", event_id="after"))
         assert (await runner.next()).event_id == "after"
     assert stream.stats.bad_frames["too_large"] == 1
+
+
+async def test_numeric_device_id_in_an_event_is_its_decimal_text(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    """The simulator's "wrong_types" frame: device id 12345 (a number), score as text."""
+    stream = make_stream(session, sim, dialect)
+    async with Runner(stream) as runner:
+        await sim.wait_for_subscription()
+        assert await sim.send_bad_frame("wrong_types") == 1
+        rec = await runner.next()
+    assert rec.device_id == "12345"
+    assert rec.score is not None
+    assert not stream.stats.bad_frames

@@ -14,9 +14,9 @@ import aiohttp
 from yarl import URL
 
 from .errors import FrameError
-from .models import Dialect, ImageSelection, Recognition, Subscription
-from .parse import decode_frame, parse_event, parse_frame
-from .wire import WireTap, install_tap
+from .models import Dialect, Recognition, Subscription
+from .parse import parse_frame
+from .wire import WireTap, install_tap, parse_big_frame
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -327,7 +327,7 @@ class EventStream:
         images = self._subscription.images
         if not isinstance(data, list) and len(data) < OFF_LOOP_FRAME_CHARS:
             return parse_frame(data, images)
-        return await loop.run_in_executor(None, _parse_in_worker, data, images)
+        return await loop.run_in_executor(None, parse_big_frame, data, images)
 
     async def _ping(self, ws: aiohttp.ClientWebSocketResponse, grace: float) -> bool:
         """Send a ping; False (half-open) when even that cannot be written within `grace`."""
@@ -376,30 +376,6 @@ class EventStream:
         self.state = state
         if self._on_state is not None:
             self._on_state(state)
-
-
-def _parse_in_worker(data: str | bytes | list[bytes], images: ImageSelection) -> Recognition:
-    """Parse a long frame, or the chunks of a diverted one, and decode its images (a worker).
-
-    Joining, decoding and parsing are separate calls, so that the loop's thread can take the GIL
-    between them. Text that is not UTF-8 goes to JSON's own encoding detection (aiohttp would
-    close the socket; here only the frame is lost).
-    """
-    if isinstance(data, list):
-        joined = b"".join(data)
-        data.clear()
-        try:
-            data = joined.decode()
-        except UnicodeDecodeError:
-            data = joined
-        del joined
-    value = decode_frame(data)
-    del data  # the frame's text goes before the images are decoded
-    recognition = parse_event(value, images)
-    del value
-    # Decoded here rather than on the loop at the first read (a camera's).
-    _ = (recognition.face_image, recognition.scene_image, recognition.registered_image)
-    return recognition
 
 
 def _describe(err: BaseException) -> str:
