@@ -19,8 +19,8 @@ from custom_components.se5.client import (
     Recognition,
     StreamState,
     Subscription,
+    bigframe as bigframe_module,
     stream as stream_module,
-    wire as wire_module,
 )
 from se5sim import Simulator
 from tests.client.conftest import FAST_BACKOFF, Runner, make_stream
@@ -265,7 +265,7 @@ async def test_long_frames_are_parsed_off_the_loop(
 ) -> None:
     """Frames of OFF_LOOP_FRAME_CHARS or more (here 10,000) are parsed in a worker thread."""
     threads: list[tuple[str, bool]] = []
-    real_parse, real_decode = stream_module.parse_frame, wire_module.decode_frame
+    real_parse, real_decode = stream_module.parse_frame, bigframe_module.decode_frame
 
     def recording_parse(data: str | bytes, images: ImageSelection) -> Recognition:
         threads.append(("parse", threading.current_thread() is threading.main_thread()))
@@ -276,7 +276,7 @@ async def test_long_frames_are_parsed_off_the_loop(
         return real_decode(data)
 
     monkeypatch.setattr(stream_module, "parse_frame", recording_parse)
-    monkeypatch.setattr(wire_module, "decode_frame", recording_decode)
+    monkeypatch.setattr(bigframe_module, "decode_frame", recording_decode)
     monkeypatch.setattr(stream_module, "OFF_LOOP_FRAME_CHARS", 10_000)
     stream = box_stream(session, box)
     async with Runner(stream) as runner:

@@ -13,10 +13,11 @@ import random
 import aiohttp
 from yarl import URL
 
+from .bigframe import parse_big_frame
 from .errors import FrameError
 from .models import Dialect, Recognition, Subscription
 from .parse import parse_frame
-from .wire import WireTap, install_tap, parse_big_frame
+from .wire import WireTap, install_tap
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ bytes last arrived, follows the frame headers (a few operations per frame, none 
   the socket goes on;
 - keeps the chunks of a big frame (`divert_bytes` or more) as they arrive, unjoined, and passes
   the reader a small placeholder frame in its place, so that its order among the others holds;
-  `take()` gives the chunks back for the placeholder; `parse_big_frame` joins and parses them
-  in a worker thread.
+  `take()` gives the chunks back for the placeholder (to `bigframe.parse_big_frame`, in a
+  worker thread).
 A fragmented message that grows over the limit cannot be dropped that way: the tap fails the
 socket with aiohttp's own MESSAGE_TOO_BIG error and discards what follows. Fragmented and
 masked frames are never diverted.
@@ -28,9 +28,6 @@ import os
 from typing import Any, cast
 
 import aiohttp
-
-from .models import ImageSelection, Recognition
-from .parse import decode_frame, parse_event
 
 _OP_CONTINUATION = 0x0
 _OP_TEXT = 0x1
@@ -308,27 +305,3 @@ def install_tap(
     )
     protocol._payload_parser = tap  # noqa: SLF001
     return tap
-
-
-def parse_big_frame(data: str | bytes | list[bytes], images: ImageSelection) -> Recognition:
-    """Parse a long frame, or the chunks of a diverted one, and decode its images (a worker).
-
-    Joining, decoding and parsing are separate calls, so that the loop's thread can take the GIL
-    between them. Text that is not UTF-8 goes to JSON's own encoding detection (aiohttp would
-    close the socket; here only the frame is lost).
-    """
-    if isinstance(data, list):
-        joined = b"".join(data)
-        data.clear()
-        try:
-            data = joined.decode()
-        except UnicodeDecodeError:
-            data = joined
-        del joined
-    value = decode_frame(data)
-    del data  # the frame's text goes before the images are decoded
-    recognition = parse_event(value, images)
-    del value
-    # Decoded here rather than on the loop at the first read (a camera's).
-    _ = (recognition.face_image, recognition.scene_image, recognition.registered_image)
-    return recognition
