@@ -1,6 +1,8 @@
 """Benchmark of the client: throughput, latency, loop blocks and memory, against a raw loop.
 
-Run by hand (numbers, not assertions):  .venv/py3.13/bin/python bench/bench_stream.py [--quick]
+Run by hand (numbers, not assertions), about 2.5 minutes (--quick: a tenth of the frames):
+    .venv/py3.13/bin/python bench/bench_stream.py              HA 2025.4 line, aiohttp 3.11
+    .ci/chroot-py314 .venv/py3.14/bin/python bench/bench_stream.py   HA 2026.10, aiohttp 3.14
 
 Every figure comes from frames sent by a bench box in ANOTHER PROCESS (bench/box.py) over
 127.0.0.1, and is printed beside the same measure for a raw aiohttp + orjson loop (connect,
