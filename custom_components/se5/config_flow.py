@@ -42,13 +42,12 @@ from .const import (
     CONF_SYSTEM_PORT,
     DEFAULT_PORTS,
     DOMAIN,
-    MAX_PEOPLE,
 )
 from .data import Se5ConfigEntry
 from .flow_common import error_key, normalize_host, selection_options, selection_schema
 from .migration import VERSION
 from .options_flow import Se5OptionsFlow
-from .people import Register, default_people
+from .people import Register, async_read_register, default_people
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -88,20 +87,13 @@ async def _async_probe(hass: HomeAssistant, host: str, ports: dict[str, int]) ->
     except Se5Error as err:
         raise _EventPortError from err
     try:
+        # A box that answers with neither a serial nor a MAC raises too: on success the box
+        # has an identity (`unique_id` is never None).
         box = await client.get_box_info()
     except Se5Error as err:
         raise _IdentityError from err
-    if box.unique_id is None:
-        raise _IdentityError
     dialect = client.dialect or Dialect.V5  # list_devices always detects it
-    try:
-        people = await client.list_people(limit=MAX_PEOPLE + 1)
-    except Se5Error:
-        people = []
-    register = Register(
-        {person.identity_id: person for person in people[:MAX_PEOPLE]},
-        truncated=len(people) > MAX_PEOPLE,
-    )
+    register = await async_read_register(client)
     data: dict[str, Any] = {
         CONF_HOST: host,
         **ports,
@@ -140,8 +132,8 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = VERSION
 
-    def __init__(self) -> None:
-        self._found: _Found | None = None
+    _found: _Found
+    """The box found by the user, reconfigure or discovery step (set before the devices step)."""
 
     @staticmethod
     @callback
@@ -191,8 +183,6 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Pick the devices to follow and the images to receive."""
         found = self._found
-        if found is None:  # only reached from the steps that found the box
-            return self.async_abort(reason="not_se5")
         if user_input is not None:
             known = {device.id for device in found.devices}
             return self.async_create_entry(

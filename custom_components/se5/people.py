@@ -35,6 +35,24 @@ class Register:
         return {kind.value: counted.get(kind, 0) for kind in PersonType if kind.value != "stranger"}
 
 
+async def async_read_register(client: Se5Client) -> Register:
+    """The register of people (capped at `MAX_PEOPLE`); empty when the box does not tell it."""
+    try:
+        people = await client.list_people(limit=MAX_PEOPLE + 1)
+    except Se5Error as err:
+        _LOGGER.debug("Cannot read the register of people: %s", err)
+        return Register()
+    return _register(people)
+
+
+def _register(people: list[Person]) -> Register:
+    """The register of a listing asked for `MAX_PEOPLE + 1` people."""
+    return Register(
+        {person.identity_id: person for person in people[:MAX_PEOPLE]},
+        truncated=len(people) > MAX_PEOPLE,
+    )
+
+
 def default_people(register: Register) -> list[str]:
     """Whom to follow when the user has not chosen: everyone in a small register, else nobody."""
     if len(register.people) <= SMALL_REGISTER and not register.truncated:
@@ -87,10 +105,9 @@ class Se5PeopleCoordinator(DataUpdateCoordinator[Register]):
                 translation_key="people_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        truncated = len(people) > MAX_PEOPLE
-        register = {person.identity_id: person for person in people[:MAX_PEOPLE]}
+        register = _register(people)
         # Followed people the box no longer lists stay until the user drops them.
         for identity_id in self.followed_ids:
-            if identity_id not in register and identity_id in self.data.people:
-                register[identity_id] = self.data.people[identity_id]
-        return Register(register, truncated)
+            if identity_id not in register.people and identity_id in self.data.people:
+                register.people[identity_id] = self.data.people[identity_id]
+        return register

@@ -242,3 +242,14 @@ def test_values_no_json_has_are_dropped_or_unusable() -> None:
     assert bounded_info({"t": (1, 2), "s": {1, 2}, "ok": 1}) == {"ok": 1}
     assert parse_event({"device_id": "d", "score": 10**400}).score is None
     assert Recognition.face_image is None  # the class default
+
+
+def test_loads_without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client needs no orjson: the standard library reads the same documents."""
+    from custom_components.se5.client import parse
+
+    monkeypatch.setattr(parse, "_orjson", None)
+    assert loads('{"device_id": 12, "big": 18446744073709551616}') == {
+        "device_id": 12,
+        "big": float(18446744073709551616),
+    }

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-from aiohttp import web
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
@@ -30,7 +28,7 @@ from custom_components.se5.const import (
 )
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
-from tests.helpers import start_http_server, wait_for
+from tests.helpers import wait_for
 
 
 async def _start_user_flow(hass: HomeAssistant, sim: Simulator, host: str = "127.0.0.1") -> dict:
@@ -96,64 +94,6 @@ async def test_happy_path(
     ids_key = "event_list" if dialect == "v5" else "media_device_ids"
     assert record.payload[ids_key] == picked
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def test_cannot_connect(socket_enabled: None, hass: HomeAssistant, sim: Simulator) -> None:
-    await sim.go_down()
-    result = await _start_user_flow(hass, sim)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
-    await sim.come_back()
-    # The form keeps what was typed, and works once the box is back.
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            CONF_HOST: "127.0.0.1",
-            CONF_REST_PORT: sim.rest_port,
-            CONF_EVENT_PORT: sim.ws_port,
-            CONF_SYSTEM_PORT: sim.system_port,
-        },
-    )
-    assert result["step_id"] == "devices"
-
-
-@pytest.mark.parametrize(("mode", "error"), [("init", "box_starting"), ("http500", "box_error")])
-async def test_box_errors(
-    socket_enabled: None, hass: HomeAssistant, sim: Simulator, mode: str, error: str
-) -> None:
-    sim.fail_rest(mode)
-    result = await _start_user_flow(hass, sim)
-    assert result["errors"] == {"base": error}
-    sim.clear_rest_failure()
-
-
-@pytest.fixture
-async def not_a_box(socket_enabled: None) -> AsyncIterator[int]:
-    async def answer(request: web.Request) -> web.Response:
-        return web.Response(text="<html>router</html>", content_type="text/html")
-
-    port, runner = await start_http_server(answer)
-    yield port
-    await runner.cleanup()
-
-
-async def test_not_se5(socket_enabled: None, hass: HomeAssistant, not_a_box: int) -> None:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_HOST: "127.0.0.1", CONF_REST_PORT: not_a_box, CONF_EVENT_PORT: 5679},
-    )
-    assert result["errors"] == {"base": "not_se5"}
-
-
-@pytest.mark.parametrize("host", ["", "   ", "http://", "bad host", "1.2.3.4:notaport"])
-async def test_invalid_host(hass: HomeAssistant, host: str) -> None:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: host, CONF_REST_PORT: 5555, CONF_EVENT_PORT: 5679}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_HOST: "invalid_host"}
 
 
 def test_normalize_host() -> None:

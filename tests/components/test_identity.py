@@ -277,6 +277,13 @@ def default_ports(monkeypatch: pytest.MonkeyPatch, sim: Simulator) -> None:
 async def test_dhcp_discovers_a_new_box(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, default_ports: None
 ) -> None:
+    # Another box is configured already: it is not this one.
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="OTHERSERIAL",
+        version=2,
+        data={CONF_HOST: "10.0.0.2", CONF_MAC: "e0:a5:09:00:00:01"},
+    ).add_to_hass(hass)
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_DHCP}, data=_dhcp(sim)
     )
@@ -293,6 +300,7 @@ async def test_dhcp_discovers_a_new_box(
     entry = result["result"]
     assert entry.unique_id == sim.serial
     assert entry.data[CONF_SYSTEM_PORT] == sim.system_port
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
     await hass.async_block_till_done()
     # Seen again: nothing new, no network.
     result = await hass.config_entries.flow.async_init(

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+import importlib
+import importlib.util
 import json
 import math
 from typing import Any, cast
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - Home Assistant ships orjson
-    _orjson = None  # type: ignore[assignment]
-
 from .errors import FrameError
 from .images import encoded_image
 from .models import Device, ImageSelection, PersonType, Recognition, Relay
+
+# orjson when installed (Home Assistant ships it); the standard library otherwise.
+_orjson: Any = importlib.import_module("orjson") if importlib.util.find_spec("orjson") else None
 
 _ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
 # Epoch values below this are seconds, not milliseconds (1e11 ms is March 1973).
