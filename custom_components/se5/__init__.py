@@ -16,9 +16,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .client import (
     BoxInfo,
-    Device,
     Dialect,
-    Se5BoxStartingError,
     Se5Client,
     Se5Error,
 )
@@ -33,7 +31,7 @@ from .const import (
 )
 from .coordinator import Se5PushCoordinator
 from .data import Se5ConfigEntry, Se5Data
-from .device_list import Se5DeviceCoordinator
+from .device_list import Se5DeviceCoordinator, async_list_devices
 from .health import Se5HealthCoordinator
 from .migration import VERSION, async_migrate_entry
 from .people import Se5PeopleCoordinator
@@ -68,7 +66,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
         system_port=entry.data[CONF_SYSTEM_PORT],
         dialect=Dialect(entry.data[CONF_DIALECT]),
     )
-    devices = await _async_list_devices(client, host)
+    devices = await async_list_devices(client, host, ConfigEntryNotReady)
     box = await _async_box_info(hass, entry, client)
     if client.dialect is not None and client.dialect.value != entry.data[CONF_DIALECT]:
         hass.config_entries.async_update_entry(
@@ -99,23 +97,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     push.async_start()
     return True
-
-
-async def _async_list_devices(client: Se5Client, host: str) -> list[Device]:
-    try:
-        return await client.list_devices()
-    except Se5BoxStartingError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="box_starting",
-            translation_placeholders={"host": host},
-        ) from err
-    except Se5Error as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"host": host, "error": str(err)},
-        ) from err
 
 
 async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se5Client) -> BoxInfo:

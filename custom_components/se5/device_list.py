@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, override
 
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -28,6 +29,26 @@ if TYPE_CHECKING:
     from .data import Se5ConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
+
+
+async def async_list_devices(
+    client: Se5Client, host: str, failure: type[HomeAssistantError]
+) -> list[Device]:
+    """The box's device list; a failure raises `failure` with a translated reason."""
+    try:
+        return await client.list_devices()
+    except Se5BoxStartingError as err:
+        raise failure(
+            translation_domain=DOMAIN,
+            translation_key="box_starting",
+            translation_placeholders={"host": host},
+        ) from err
+    except Se5Error as err:
+        raise failure(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"host": host, "error": str(err)},
+        ) from err
 
 
 def missing_issue_id(entry_id: str, device_id: str) -> str:
@@ -88,20 +109,7 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     async def _async_update_data(self) -> dict[str, Device]:
         client = self.client
         host = self.config_entry.data[CONF_HOST]
-        try:
-            devices = await client.list_devices()
-        except Se5BoxStartingError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="box_starting",
-                translation_placeholders={"host": host},
-            ) from err
-        except Se5Error as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"host": host, "error": str(err)},
-            ) from err
+        devices = await async_list_devices(client, host, UpdateFailed)
         entry = self.config_entry
         if client.dialect is not None and client.dialect.value != entry.data.get(CONF_DIALECT):
             _LOGGER.info("SE5 box %s now speaks API %s; reloading", host, client.dialect)
