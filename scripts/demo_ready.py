@@ -51,13 +51,22 @@ class HomeAssistant:
         while True:
             try:
                 async with self.session.get(f"{self.url}/api/onboarding", timeout=5) as response:
-                    if response.status == 200:
+                    if response.status in (200, 404):  # 404: onboarded (2026.x, after a restart)
                         return
             except (aiohttp.ClientError, TimeoutError):
                 pass
             if loop.time() > deadline:
                 raise DemoError(f"Home Assistant did not answer at {self.url} in {within:.0f} s")
             await asyncio.sleep(1)
+
+    async def onboarded_user(self) -> bool:
+        """Whether onboarding's owner step is done (2026.x serves no onboarding API once
+        onboarding is over)."""
+        async with self.session.get(f"{self.url}/api/onboarding") as response:
+            if response.status == 404:
+                return True
+            steps = await response.json()
+        return any(s["step"] == "user" and s["done"] for s in steps)
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -270,8 +279,7 @@ async def make_ready(args: argparse.Namespace) -> int:
         ha = HomeAssistant(session, args.url)
         try:
             await ha.wait_until_up(args.timeout)
-            steps = await ha.request("GET", "/api/onboarding")
-            user_done = any(s["step"] == "user" and s["done"] for s in steps)
+            user_done = await ha.onboarded_user()
             if not user_done:
                 state = {"owner": await create_owner(ha)}
                 save()

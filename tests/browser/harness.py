@@ -81,7 +81,17 @@ async def login(page: Page, url: str, username: str, password: str) -> None:
 
 def sidebar(page: Page) -> Locator:
     """The sidebar's Settings entry: there once the app (not the login page) is shown."""
-    return page.locator("ha-sidebar").get_by_role("link", name=re.compile("Settings"))
+    return page.locator('ha-sidebar a[href="/config"]')
+
+
+async def start_adding_integration(page: Page, url: str, name: str) -> None:
+    """Settings > Devices & services > Add integration, search `name` and pick it: its config
+    flow's first form opens."""
+    await page.goto(f"{url}/config/integrations/dashboard")
+    await page.get_by_role("button", name="Add integration").click()
+    label = "Search for a brand name"  # a label on 2025.4, a placeholder on 2026.10
+    await page.get_by_role("textbox", name=label).or_(page.get_by_placeholder(label)).fill(name)
+    await page.get_by_text(name, exact=True).click()
 
 
 async def open_dashboard(page: Page, url: str, path: str = "se5-demo/faces") -> None:
