@@ -5,8 +5,9 @@ Playwright for Python (PyPI) drives the system's Chromium (`/usr/bin/chromium`, 
 CSS and role locators go through open shadow roots, so `page.locator("hui-picture-entity-card
 img")` finds an element deep in Home Assistant's web components.
 
-Screenshots go to `screenshot_dir()`: `$SE5_SCREENSHOTS`, or `.artifacts/screenshots` in the
-repository (ignored by git); the path is printed at the end of the test run.
+Screenshots go to `screenshot_dir()`: `$SE5_SCREENSHOTS`, or
+`.artifacts/screenshots/homeassistant-<version>` in the repository (ignored by git); the path is
+printed at the end of the test run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 from pathlib import Path
 import re
 
+from homeassistant.const import __version__ as ha_version
 from playwright.async_api import Browser, Locator, Page, Playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +42,10 @@ def chromium_missing() -> str | None:
 
 
 def screenshot_dir() -> Path:
-    return Path(os.environ.get("SE5_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
+    """Where screenshots go: $SE5_SCREENSHOTS, else one folder per Home Assistant release."""
+    if directory := os.environ.get("SE5_SCREENSHOTS"):
+        return Path(directory)
+    return ROOT / ".artifacts" / "screenshots" / f"homeassistant-{ha_version}"
 
 
 async def launch(playwright: Playwright) -> Browser:
