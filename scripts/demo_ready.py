@@ -336,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     except DemoError as err:
         print(f"demo: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C while preparing: scripts/demo stops everything
+        return 130
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ printed at the end of the test run.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 import re
+import time
 
 from homeassistant.const import __version__ as ha_version
 from playwright.async_api import Browser, Locator, Page, Playwright
@@ -105,11 +107,11 @@ async def open_dashboard(page: Page, url: str, path: str = "se5-demo/faces") -> 
     await page.locator("hui-view").first.wait_for()
 
 
-async def wait_image_loaded(image: Locator, timeout_ms: float = TIMEOUT_MS) -> None:
-    """Until the `<img>` found by `image` has decoded a picture (also an MJPEG frame)."""
-    await image.wait_for(state="attached", timeout=timeout_ms)
-    handle = await image.element_handle(timeout=timeout_ms)
-    assert handle is not None
-    await image.page.wait_for_function(
-        "img => img.naturalWidth > 0", arg=handle, timeout=timeout_ms
-    )
+async def wait_image_loaded(images: Locator, timeout_s: float = TIMEOUT_MS / 1000) -> None:
+    """Until one of the `<img>` elements `images` finds (in shadow roots too) has decoded a
+    picture; a broken or not yet loaded image has no natural width."""
+    deadline = time.monotonic() + timeout_s
+    while not await images.evaluate_all("all => all.some(i => i.naturalWidth > 0)"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no picture shown by {images} in {timeout_s:.0f} s")
+        await asyncio.sleep(0.2)

@@ -81,11 +81,7 @@ async def test_ready_demo_shows_faces_on_the_dashboard(ready_page: Page, ready_d
     while not [f for f in faces if await _has_image(ready_demo, f)]:
         assert time.monotonic() < deadline, "the simulated box recognized nobody"
         await asyncio.sleep(0.2)
-    images = page.locator("hui-picture-entity-card img")
-    deadline = time.monotonic() + 30
-    while not await images.evaluate_all("all => all.filter(i => i.naturalWidth > 0).length"):
-        assert time.monotonic() < deadline, "no face shown on the dashboard"
-        await asyncio.sleep(0.2)
+    await harness.wait_image_loaded(page.locator("hui-picture-entity-card img"), timeout_s=30)
     await harness.screenshot(page, "ready-02-dashboard-faces")
 
     # The person each recognizing camera saw is named on the dashboard, as Home Assistant has it.
