@@ -97,7 +97,8 @@ async def start_adding_integration(page: Page, url: str, name: str) -> None:
     await page.goto(f"{url}/config/integrations/dashboard")
     await page.get_by_role("button", name="Add integration").click()
     label = "Search for a brand name"  # a label on 2025.4, a placeholder on 2026.10
-    await page.get_by_role("textbox", name=label).or_(page.get_by_placeholder(label)).fill(name)
+    search = page.get_by_role("textbox", name=label).or_(page.get_by_placeholder(label))
+    await search.press_sequentially(name, delay=20)
     await page.get_by_text(name, exact=True).click()
 
 

@@ -47,6 +47,12 @@ def port_is_free(port: int) -> bool:
         return True
 
 
+def _default_sigint() -> None:
+    """Ctrl-C as in a terminal: a shell started in the background (as CI may start the tests)
+    ignores SIGINT, its children inherit that, and bash cannot trap a signal ignored on entry."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _children(pid: int) -> list[int]:
     """Processes whose parent is `pid` (the demo's children run in their own sessions)."""
     found = []
@@ -98,7 +104,12 @@ class Demo:
         ]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own script
-                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_default_sigint,  # noqa: PLW1509 - only resets a signal
             )
 
     def text(self) -> str:
