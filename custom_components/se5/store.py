@@ -81,7 +81,7 @@ class StoredRecognition:
 
     @property
     def sort_key(self) -> tuple[float, str]:
-        """Oldest first."""
+        """Oldest first (by the box's time; the id only breaks ties between files on disk)."""
         return (self.timestamp.timestamp(), self.id)
 
 
@@ -129,10 +129,10 @@ class RecognitionStore:
         self.fetch = fetch
         """Reads a recovered recognition's image from the box (the loaded entry's client)."""
         self._records: dict[str, StoredRecognition] = {}
-        self._order: list[tuple[tuple[float, str], int]] = []
-        """(sort key, sequence) of each record, oldest first."""
+        self._order: list[tuple[float, int, str]] = []
+        """(box time, arrival, id) of each record: oldest first, arrival order for equal times."""
         self._seq = itertools.count()
-        self._keys: dict[str, tuple[tuple[float, str], int]] = {}
+        self._keys: dict[str, tuple[float, int, str]] = {}
         self._registered: dict[str, bytes] = {}
         """The latest registered photo of each person with a stored recognition."""
         self._registered_refs: Counter[str] = Counter()
@@ -185,8 +185,8 @@ class RecognitionStore:
         devices = set(device_ids) if device_ids is not None else None
         kinds = set(person_types) if person_types is not None else None
         found: list[StoredRecognition] = []
-        for key, _seq in reversed(self._order):
-            record = self._records[key[1]]
+        for _time, _seq, key in reversed(self._order):
+            record = self._records[key]
             if devices is not None and record.device_id not in devices:
                 continue
             if kinds is not None and record.person_type.value not in kinds:
@@ -198,7 +198,7 @@ class RecognitionStore:
 
     def all(self) -> list[StoredRecognition]:
         """Every stored recognition, oldest first."""
-        return [self._records[key[1]] for key, _seq in self._order]
+        return [self._records[key] for _time, _seq, key in self._order]
 
     # Writing -----------------------------------------------------------------------------------
 
@@ -206,8 +206,9 @@ class RecognitionStore:
         self, record: StoredRecognition, registered: bytes | None = None
     ) -> StoredRecognition | None:
         """Keep a recognition (replacing one with the same id); None when it does not fit."""
-        if self.max_count <= 0:
-            return None
+        alone = record.image_bytes + RECORD_OVERHEAD + len(registered or b"")
+        if self.max_count <= 0 or alone > self.max_bytes:
+            return None  # it would push everything else out and still not fit
         if record.id in self._records:
             self.remove(record.id)
         if record.has_registered and registered is not None:
@@ -221,7 +222,7 @@ class RecognitionStore:
             record.has_registered = False
         if record.has_registered:
             self._registered_refs[record.identity_id] += 1
-        key = (record.sort_key, next(self._seq))
+        key = (record.timestamp.timestamp(), next(self._seq), record.id)
         self._records[record.id] = record
         self._keys[record.id] = key
         insort(self._order, key)
@@ -266,14 +267,14 @@ class RecognitionStore:
 
     def remove_older_than(self, when: datetime) -> int:
         """Forget recognitions older than `when`; how many."""
-        old = [self._records[key[1]].id for key, _ in self._order if key[0] < when.timestamp()]
+        old = [key for time, _seq, key in self._order if time < when.timestamp()]
         for record_id_ in old:
             self.remove(record_id_)
         return len(old)
 
     def _evict(self) -> None:
         while self._order and (len(self._records) > self.max_count or self._bytes > self.max_bytes):
-            self.remove(self._order[0][0][1])
+            self.remove(self._order[0][2])
 
     # Recovered images --------------------------------------------------------------------------
 

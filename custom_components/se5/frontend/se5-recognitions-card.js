@@ -199,7 +199,7 @@ class Se5RecognitionsCard extends HTMLElement {
       this._items = event.recognitions;
     } else if (event.recognition) {
       const items = this._items.filter((item) => item.id !== event.recognition.id);
-      items.push(event.recognition);
+      items.unshift(event.recognition); // first among equal times: it is the newest
       items.sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
       this._items = items.slice(0, this._config.limit);
     }
