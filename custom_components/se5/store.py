@@ -29,7 +29,6 @@ from .client import ImageSelection, PersonType, Recognition
 type ImageKind = Literal["face", "scene", "registered"]
 IMAGE_KINDS: tuple[ImageKind, ...] = ("face", "scene", "registered")
 type ImageFetcher = Callable[[str, datetime], Awaitable[bytes | None]]
-type StoreListener = Callable[["StoredRecognition"], None]
 type PhotoListener = Callable[[str, bytes | None], None]
 """Called with an identity id and its registered photo kept, or None once it is dropped."""
 
@@ -137,7 +136,6 @@ class RecognitionStore:
         """The latest registered photo of each person with a stored recognition."""
         self._registered_refs: Counter[str] = Counter()
         self._bytes = 0
-        self._listeners: list[StoreListener] = []
         self._removal_listeners: list[Callable[[str], None]] = []
         self._photo_listeners: list[PhotoListener] = []
         self._fetching: dict[tuple[str, ImageKind], asyncio.Future[bytes | None]] = {}
@@ -230,8 +228,6 @@ class RecognitionStore:
         self._evict()
         if record.id not in self._records:
             return None
-        for listener in list(self._listeners):
-            listener(record)
         return record
 
     def remove(self, record_id_: str) -> StoredRecognition | None:
@@ -311,14 +307,8 @@ class RecognitionStore:
 
     # Listeners ---------------------------------------------------------------------------------
 
-    def add_listener(self, listener: StoreListener) -> Callable[[], None]:
-        """Call `listener` with each recognition kept from now on."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
     def clear_listeners(self) -> None:
         """Forget every listener (a new owner takes the store over)."""
-        self._listeners.clear()
         self._removal_listeners.clear()
         self._photo_listeners.clear()
 

@@ -248,3 +248,14 @@ async def test_a_failed_fetch_reaches_every_waiter() -> None:
     no_fetcher = RecognitionStore(max_count=10, max_bytes=10**9)
     no_fetcher.add(item)
     assert await no_fetcher.async_image(item, "face") is None
+
+
+def test_labels_fall_back_to_what_they_have() -> None:
+    from custom_components.se5.labels import COMMON_KEY, Labels
+
+    labels = Labels({COMMON_KEY.format("broken"): "{who} and {missing}"})
+    assert labels.text("broken", who="A") == "{who} and {missing}"
+    assert labels.text("absent") == "absent"
+    assert labels.kind("vip") == "vip"
+    assert labels.who("  ", "vip") == "stranger"
+    assert labels.who(" 小明 ", "vip") == "小明"

@@ -82,7 +82,7 @@ async def test_kept_on_disk_and_read_back_after_a_restart(
 async def test_bounds_apply_on_disk_and_turning_it_off_wipes_it(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, config_dir: Path
 ) -> None:
-    entry = entry_for(sim, keep_on_disk=True, recent_count=2, keep_days=2)
+    entry = entry_for(sim, keep_on_disk=True, recent_count=2, keep_days=2, registered_image=True)
     await setup_entry(hass, entry, sim)
     recent = entry.runtime_data.recent
     old = await sim.fire(
@@ -91,12 +91,14 @@ async def test_bounds_apply_on_disk_and_turning_it_off_wipes_it(
     )
     first = await sim.fire(sim.devices[0].id)
     second = await sim.fire(sim.devices[1].id)
-    third = await sim.fire(sim.devices[2].id)
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    third = await sim.fire(sim.devices[2].id, identity_id=vip.identity_id)
     await wait_for(lambda: third.event_id in recent.store, what="stored")
     await _flush(hass, entry.entry_id)
     folder = config_dir / "se5" / entry.entry_id
     kept = {path.name.split(".")[0] for path in folder.iterdir()}
-    assert kept == {second.event_id, third.event_id}  # the oldest went, files and all
+    assert kept - {second.event_id, third.event_id} == {_person(folder)}
+    assert {second.event_id, third.event_id} <= kept  # the oldest went, files and all
     assert old.event_id not in recent.store
     assert first.event_id not in recent.store
 
@@ -120,6 +122,17 @@ async def test_bounds_apply_on_disk_and_turning_it_off_wipes_it(
     await hass.async_block_till_done()
     await _flush(hass, entry.entry_id)
     assert (folder / f"{third.event_id}.json").is_file()
+    assert (folder / f"{_person(folder)}.jpg").read_bytes() == third.registered_jpeg
+
+    # A reload keeps the store in memory (the URLs sent stay valid); the disk is not read again.
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.runtime_data.recent.reused
+    assert third.event_id in entry.runtime_data.recent.store
+
+
+def _person(folder: Path) -> str:
+    return next(p.name for p in folder.iterdir() if p.name.startswith("person-")).split(".")[0]
 
 
 async def test_removing_the_entry_wipes_memory_and_disk(

@@ -164,3 +164,43 @@ async def test_cameras_for_the_editor(
     labels = answer["result"]["labels"]
     assert labels["editor_cameras"] == "Cameras (all when none is picked)"
     assert labels["kinds"]["blacklist"] == "Blacklist"
+
+
+async def test_other_boxes_and_unfollowed_cameras_are_left_out(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    store = entry.runtime_data.recent.store
+    gone = await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: gone.event_id in store, what="stored")
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "devices": [d.id for d in sim.devices[1:]]}
+    )
+    await hass.async_block_till_done()
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "se5/recognitions/subscribe"})
+    assert (await _receive(client))["success"]
+    assert (await _receive(client))["event"]["recognitions"] == []  # its camera is not followed
+    await client.send_json_auto_id(
+        {"type": "se5/recognitions/subscribe", "entry_id": "another box"}
+    )
+    other = await _receive(client)
+    assert other["success"]
+    assert (await _receive(client))["event"]["recognitions"] == []
+    sent = await sim.fire(sim.devices[1].id)
+    message = await _receive(client)
+    assert message["id"] != other["id"]  # only the first subscription hears about it
+    assert message["event"]["recognition"]["id"] == sent.event_id
+    await hass.config_entries.async_unload(entry.entry_id)
+    from homeassistant.helpers.dispatcher import async_dispatcher_send
+
+    from custom_components.se5.recent import SIGNAL_STORED
+
+    record = store.get(sent.event_id)
+    async_dispatcher_send(hass, SIGNAL_STORED, entry.entry_id, record)  # an unloaded box
+    await client.send_json_auto_id({"type": "ping"})
+    assert (await _receive(client))["type"] == "pong"
