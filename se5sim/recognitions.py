@@ -192,7 +192,8 @@ class RecognitionMaker:
         if kind == "not_object":
             return dumps([frame])
         if kind == "wrong_types":
-            frame["device_id" if self._dialect == "v5" else "media_device_id"] = 12345
+            # A device id no box could mean (a number with a fraction), a score as text.
+            frame["device_id" if self._dialect == "v5" else "media_device_id"] = 12345.5
             frame["score"] = str(frame["score"])
             return dumps(frame)
         # oversized

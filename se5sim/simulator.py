@@ -256,7 +256,7 @@ class Simulator(BoxBase):
         Kinds: ``garbage`` (non-JSON text), ``binary`` (a binary frame), ``truncated`` (a
         recognition's JSON cut in the middle), ``oversized`` (a recognition padded with a
         ``padding`` field to ``size`` bytes, default 20 MiB), ``not_object`` (a JSON array),
-        ``wrong_types`` (device id a number, score a string), ``empty`` (``{}``).
+        ``wrong_types`` (device id a fractional number, score a string), ``empty`` (``{}``).
         """
         return await self._socket.broadcast(self._maker.bad_payload(kind, size))
 

@@ -114,7 +114,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
         client, box, door_api, registry, device_list, people, health, push, recovery, recent
     )
     entry.runtime_data = data
-    data.async_sync()
+    await data.async_sync()
     _async_wire(entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_enable_scene_cameras(hass, entry)
@@ -175,15 +175,16 @@ def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
     push = data.push
     last_subscription = push.subscription
 
-    @callback
-    def devices_updated() -> None:
+    async def devices_changed() -> None:
         nonlocal last_subscription
-        data.async_sync()
+        await data.async_sync()
         if (subscription := push.subscription) != last_subscription:
             last_subscription = subscription
-            entry.async_create_task(
-                push.hass, push.async_resubscribe(), f"{DOMAIN} resubscribe {push.host}"
-            )
+            await push.async_resubscribe()
+
+    @callback
+    def devices_updated() -> None:
+        entry.async_create_task(push.hass, devices_changed(), f"{DOMAIN} devices {push.host}")
 
     @callback
     def health_updated() -> None:
@@ -202,7 +203,7 @@ def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
         data.recovery.async_on_connect(reconnected)
 
     entry.async_on_unload(data.devices.async_add_listener(devices_updated))
-    entry.async_on_unload(data.people.async_add_listener(data.async_sync))
+    entry.async_on_unload(data.people.async_add_listener(data.async_schedule_sync))
     entry.async_on_unload(data.health.async_add_listener(health_updated))
     entry.async_on_unload(push.async_add_reconnect_hook(connected))
     entry.async_on_unload(push.async_add_recognition_listener(data.recovery.async_note))

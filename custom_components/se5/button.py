@@ -21,7 +21,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the door buttons of the followed devices that have a relay."""
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry,
         async_add_entities,
         lambda data, device: (

@@ -49,7 +49,7 @@ async def async_setup_entry(
 
     The "Last scene" camera is enabled from the start when scene photos are picked.
     """
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry,
         async_add_entities,
         lambda data, device: (Se5LastImageCamera(data, device, d) for d in _descriptions(entry)),

@@ -11,11 +11,7 @@ from dataclasses import dataclass
 import logging
 from typing import Any
 
-from homeassistant.config_entries import (
-    ConfigEntry,
-    ConfigFlow,
-    ConfigFlowResult,
-)
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
@@ -48,6 +44,7 @@ from .const import (
     DOMAIN,
     MAX_PEOPLE,
 )
+from .data import Se5ConfigEntry
 from .flow_common import error_key, normalize_host, selection_options, selection_schema
 from .migration import VERSION
 from .options_flow import Se5OptionsFlow
@@ -69,37 +66,33 @@ class _Found:
     register: Register
 
 
-async def _async_probe(
-    hass: HomeAssistant, host: str, ports: dict[str, int]
-) -> tuple[_Found | None, dict[str, str]]:
-    """What answers at `host`: the box found, or the form errors.
+class _EventPortError(Exception):
+    """The event port did not complete a WebSocket handshake."""
 
-    Checks the REST port (device list), the event port (a WebSocket handshake) and the system
-    port (the box's serial).
+
+class _IdentityError(Exception):
+    """The box told neither its serial number nor its MAC address."""
+
+
+async def _async_probe(hass: HomeAssistant, host: str, ports: dict[str, int]) -> _Found:
+    """What answers at `host`, checked port by port.
+
+    The REST port (device list; raises `Se5Error`), the event port (a WebSocket handshake;
+    raises `_EventPortError`) and the system port (the box's serial; raises `_IdentityError`).
     """
     session = async_get_clientsession(hass)
     client = Se5Client(session, host, ports[CONF_REST_PORT], system_port=ports[CONF_SYSTEM_PORT])
-    try:
-        devices = await client.list_devices()
-    except Se5Error as err:
-        _LOGGER.debug("No SE5 device list at %s: %s", host, err)
-        return None, {"base": error_key(err)}
-    errors: dict[str, str] = {}
+    devices = await client.list_devices()
     try:
         await probe_event_socket(session, host, ports[CONF_EVENT_PORT])
     except Se5Error as err:
-        _LOGGER.debug("No SE5 event socket at %s: %s", host, err)
-        errors[CONF_EVENT_PORT] = "cannot_connect_events"
+        raise _EventPortError from err
     try:
         box = await client.get_box_info()
     except Se5Error as err:
-        _LOGGER.debug("No SE5 identity at %s: %s", host, err)
-        errors[CONF_SYSTEM_PORT] = "cannot_identify"
-    else:
-        if box.unique_id is None:
-            errors[CONF_SYSTEM_PORT] = "cannot_identify"
-    if errors:
-        return None, errors
+        raise _IdentityError from err
+    if box.unique_id is None:
+        raise _IdentityError
     dialect = client.dialect or Dialect.V5  # list_devices always detects it
     try:
         people = await client.list_people(limit=MAX_PEOPLE + 1)
@@ -116,17 +109,24 @@ async def _async_probe(
     }
     if box.mac:
         data[CONF_MAC] = dr.format_mac(box.mac)
-    return _Found(data, box, devices, register), {}
+    return _Found(data, box, devices, register)
 
 
 def _address_schema(defaults: dict[str, Any]) -> vol.Schema:
     return vol.Schema(
         {
             vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, "")): TextSelector(),
-            **{
-                vol.Required(key, default=defaults.get(key, DEFAULT_PORTS[key])): _PORT
-                for key in _PORT_KEYS
-            },
+            vol.Required(
+                CONF_REST_PORT, default=defaults.get(CONF_REST_PORT, DEFAULT_PORTS[CONF_REST_PORT])
+            ): _PORT,
+            vol.Required(
+                CONF_EVENT_PORT,
+                default=defaults.get(CONF_EVENT_PORT, DEFAULT_PORTS[CONF_EVENT_PORT]),
+            ): _PORT,
+            vol.Required(
+                CONF_SYSTEM_PORT,
+                default=defaults.get(CONF_SYSTEM_PORT, DEFAULT_PORTS[CONF_SYSTEM_PORT]),
+            ): _PORT,
         }
     )
 
@@ -145,18 +145,32 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: ConfigEntry) -> Se5OptionsFlow:
+    def async_get_options_flow(config_entry: Se5ConfigEntry) -> Se5OptionsFlow:
         """The options flow."""
         return Se5OptionsFlow()
 
     async def _async_check(
         self, user_input: dict[str, Any]
     ) -> tuple[_Found | None, dict[str, str]]:
+        """The box at the typed address, or the form errors."""
+        errors: dict[str, str] = {}
         host = normalize_host(user_input[CONF_HOST])
         if host is None:
-            return None, {CONF_HOST: "invalid_host"}
+            errors[CONF_HOST] = "invalid_host"
+            return None, errors
         ports = {key: int(user_input[key]) for key in _PORT_KEYS}
-        return await _async_probe(self.hass, host, ports)
+        try:
+            return await _async_probe(self.hass, host, ports), errors
+        except _EventPortError as err:
+            _LOGGER.debug("No SE5 event socket at %s: %s", host, err.__cause__)
+            errors[CONF_EVENT_PORT] = "cannot_connect_events"
+        except _IdentityError as err:
+            _LOGGER.debug("No SE5 identity at %s: %s", host, err.__cause__)
+            errors[CONF_SYSTEM_PORT] = "cannot_identify"
+        except Se5Error as err:
+            _LOGGER.debug("No SE5 device list at %s: %s", host, err)
+            errors["base"] = error_key(err)
+        return None, errors
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the box's address and check it answers as an SE5 box."""

@@ -27,6 +27,10 @@ CONF_RECENT_COUNT: Final = "recent_count"
 CONF_RECENT_SIZE_MB: Final = "recent_size_mb"
 CONF_KEEP_ON_DISK: Final = "keep_on_disk"
 CONF_KEEP_DAYS: Final = "keep_days"
+CONF_FOLLOW_NEW: Final = "follow_new"
+"""Follow devices the box lists after set-up without asking (default on)."""
+CONF_KNOWN_DEVICES: Final = "known_devices"
+"""Every device id the box has listed (followed or not): what is new is what is not in it."""
 
 DEFAULT_PORTS: Final = {
     CONF_REST_PORT: DEFAULT_REST_PORT,

@@ -30,7 +30,6 @@ from .client import (
 from .const import (
     ATTR_DEVICE_NAME,
     ATTR_EVENT_ID,
-    ATTR_GROUP,
     ATTR_IDENTITY_ID,
     ATTR_IDENTITY_INFO,
     ATTR_IDENTITY_NAME,
@@ -64,6 +63,8 @@ _LOGGER = logging.getLogger(__name__)
 HEARTBEAT = 20.0
 BACKOFF = Backoff(initial=1.0, maximum=60.0)
 RESTART_DELAY = 10.0
+STATE_BATCH = 500
+"""Entities told of a connection change per turn of the event loop (one state write each)."""
 
 type RecognitionListener = Callable[[Recognition, bool], None]
 """Called with a recognition and whether it arrived live (False: recovered from history)."""
@@ -272,10 +273,8 @@ class Se5PushCoordinator:
             ATTR_IDENTITY_NAME: recognition.identity_name,
             ATTR_PERSON_TYPE: recognition.person_type.value,
             ATTR_SCORE: None if recognition.score is None else round(recognition.score, 4),
-            ATTR_TIMESTAMP: recognition.timestamp.isoformat(),
+            ATTR_TIMESTAMP: recognition.timestamp.isoformat(timespec="milliseconds"),
         }
-        if recognition.group:
-            data[ATTR_GROUP] = recognition.group
         if recognition.event_id is not None:
             data[ATTR_EVENT_ID] = recognition.event_id
         if info := small_scalars(recognition.identity_info):
@@ -309,8 +308,24 @@ class Se5PushCoordinator:
                 self._unreachable_timer = async_call_later(
                     self.hass, UNREACHABLE_REPAIR_AFTER, self._async_still_down
                 )
-        for listener in list(self._state_listeners):
-            listener()
+        self._async_notify_state()
+
+    @callback
+    def _async_notify_state(self) -> None:
+        """Tell the entities the stream's state; a thousand devices' worth in batches."""
+        listeners = list(self._state_listeners)
+        if len(listeners) <= STATE_BATCH:
+            for listener in listeners:
+                listener()
+            return
+
+        async def notify() -> None:
+            for start in range(0, len(listeners), STATE_BATCH):
+                for listener in listeners[start : start + STATE_BATCH]:
+                    listener()
+                await asyncio.sleep(0)
+
+        self.entry.async_create_task(self.hass, notify(), f"{DOMAIN} stream state {self.host}")
 
     @callback
     def _async_still_down(self, _now: object) -> None:

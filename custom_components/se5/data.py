@@ -67,23 +67,23 @@ class Se5Data:
                 )
         return followed
 
-    @callback
-    def async_sync(self) -> None:
+    async def async_sync(self) -> None:
         """Make the device registry and the entities match what is followed now."""
-        before_devices = set(self.push.last)
-        before_people = set(self.push.sightings)
-        devices = self.devices.followed
-        people = self.followed_people()
-        self.registry.async_sync(self.box, devices, people)
-        self.push.async_forget(
-            before_devices - {device.id for device in devices},
-            before_people - {person.identity_id for person in people},
+        gone_devices, gone_people = await self.registry.async_sync(
+            self.box, self.devices.followed, self.followed_people()
         )
+        self.push.async_forget(gone_devices, gone_people)
+
+    @callback
+    def async_schedule_sync(self) -> None:
+        """Sync in the background (from a coordinator's listener)."""
+        entry = self.registry.entry
+        entry.async_create_task(self.push.hass, self.async_sync(), f"se5 sync {entry.title}")
 
     async def async_apply_options(self) -> None:
         """Apply changed options at once: devices, people, the subscription on the socket."""
         self.devices.async_forget_unpicked()
-        self.async_sync()
+        await self.async_sync()
         await self.recent.async_apply_options()
         await self.push.async_resubscribe()
 

@@ -14,7 +14,14 @@ from homeassistant.util import dt as dt_util
 
 from .client import Device, Se5BoxStartingError, Se5Client, Se5Error
 from .compat import device_by_identifier
-from .const import CONF_DEVICES, CONF_DIALECT, DOMAIN, REFRESH_INTERVAL
+from .const import (
+    CONF_DEVICES,
+    CONF_DIALECT,
+    CONF_FOLLOW_NEW,
+    CONF_KNOWN_DEVICES,
+    DOMAIN,
+    REFRESH_INTERVAL,
+)
 from .registry import device_identifier
 
 if TYPE_CHECKING:
@@ -104,13 +111,30 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.data
         listed = {device.id: device for device in devices}
-        if new := len(listed.keys() - self.data.keys()):
+        known = set(entry.options.get(CONF_KNOWN_DEVICES) or self.data)
+        if new := [device_id for device_id in listed if device_id not in known]:
+            self._async_new_devices(new, known)
+        return self._merge(listed, self.data, dt_util.utcnow())
+
+    def _async_new_devices(self, new: list[str], known: set[str]) -> None:
+        """Follow devices the box lists for the first time (unless the user said not to).
+
+        "New" is measured against every device the box has ever listed (kept in the options),
+        so that a device the user chose not to follow is never followed behind their back.
+        """
+        entry = self.config_entry
+        host = entry.data[CONF_HOST]
+        options = {**entry.options, CONF_KNOWN_DEVICES: sorted(known | set(new))}
+        if entry.options.get(CONF_FOLLOW_NEW, True):
+            _LOGGER.info("SE5 box %s lists %d new device(s); following them", host, len(new))
+            options[CONF_DEVICES] = [*self.picked, *new]
+        else:
             _LOGGER.info(
                 "SE5 box %s lists %d new device(s); pick them in the integration's options",
                 host,
-                new,
+                len(new),
             )
-        return self._merge(listed, self.data, dt_util.utcnow())
+        self.hass.config_entries.async_update_entry(entry, options=options)
 
     def _merge(
         self, listed: dict[str, Device], previous: dict[str, Device], now: datetime

@@ -7,9 +7,9 @@ from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
-from yarl import URL
 
 from .client import Device, Health, Recognition
+from .client.redact import redact_url
 from .const import CONF_MAC, CONF_PEOPLE
 from .data import Se5ConfigEntry
 
@@ -79,16 +79,10 @@ def _health(health: Health) -> dict[str, Any]:
 
 
 def _device(device: Device) -> dict[str, Any]:
-    """A device, without credentials in its stream URL (rtsp://user:password@...)."""
+    """A device, without credentials in its stream URL (user info, `password=`, `token=`...)."""
     data = asdict(device)
-    if device.url and "@" in device.url:
-        try:
-            url = URL(device.url)
-        except ValueError:
-            data["url"] = REDACTED
-        else:
-            if url.user is not None or url.password is not None:
-                data["url"] = str(url.with_user(REDACTED).with_password(None))
+    if device.url:
+        data["url"] = redact_url(device.url)
     return data
 
 

@@ -18,8 +18,7 @@ from .data import Se5ConfigEntry, Se5Data
 from .registry import box_identifier, device_identifier, person_identifier
 
 
-@callback
-def async_setup_device_entities(
+async def async_setup_device_entities(
     entry: Se5ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     make: Callable[[Se5Data, Device], Iterable[Entity]],
@@ -31,11 +30,10 @@ def async_setup_device_entities(
     def add(devices: list[Device]) -> None:
         async_add_entities(entity for device in devices for entity in make(data, device))
 
-    entry.async_on_unload(data.registry.async_add_device_adder(add, data.devices.followed))
+    entry.async_on_unload(await data.registry.async_add_device_adder(add, data.devices.followed))
 
 
-@callback
-def async_setup_person_entities(
+async def async_setup_person_entities(
     entry: Se5ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     make: Callable[[Se5Data, Person], Iterable[Entity]],
@@ -47,7 +45,7 @@ def async_setup_person_entities(
     def add(people: list[Person]) -> None:
         async_add_entities(entity for person in people for entity in make(data, person))
 
-    entry.async_on_unload(data.registry.async_add_person_adder(add, data.followed_people()))
+    entry.async_on_unload(await data.registry.async_add_person_adder(add, data.followed_people()))
 
 
 class Se5Entity(Entity):

@@ -28,13 +28,22 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up an event entity for each followed device, now and later."""
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry, async_add_entities, lambda data, device: [Se5RecognitionEvent(data, device)]
     )
 
 
 class Se5RecognitionEvent(Se5DeviceEntity, EventEntity):
-    """Fires for each live recognition on the device (never for recovered ones)."""
+    """Fires for each live recognition on the device (never for recovered ones).
+
+    Who and how sure are attributes for automations and the UI, but not for the recorder: the
+    same facts are in the `se5_event` it records, and a new attributes row per recognition
+    would double the database's cost of each.
+    """
+
+    _unrecorded_attributes = frozenset(
+        {ATTR_IDENTITY_NAME, ATTR_IDENTITY_ID, ATTR_SCORE, ATTR_GROUP}
+    )
 
     def __init__(self, data: Se5Data, device: Device) -> None:
         super().__init__(data, device, RECOGNITION)

@@ -30,8 +30,10 @@ from .compat import vol
 from .const import (
     CONF_DEVICES,
     CONF_FACE_IMAGE,
+    CONF_FOLLOW_NEW,
     CONF_KEEP_DAYS,
     CONF_KEEP_ON_DISK,
+    CONF_KNOWN_DEVICES,
     CONF_RECENT_COUNT,
     CONF_RECENT_SIZE_MB,
     CONF_REGISTERED_IMAGE,
@@ -98,6 +100,9 @@ def selection_schema(devices: list[Device], dialect: str, current: dict[str, Any
         vol.Optional(CONF_DEVICES, default=picked): SelectSelector(
             SelectSelectorConfig(options=options, multiple=True, mode=mode)
         ),
+        vol.Required(CONF_FOLLOW_NEW, default=current.get(CONF_FOLLOW_NEW, True)): (
+            BooleanSelector()
+        ),
         vol.Required(CONF_FACE_IMAGE, default=images[CONF_FACE_IMAGE]): BooleanSelector(),
     }
     if dialect == Dialect.V5:  # V6 firmware sends no scene photo
@@ -112,6 +117,8 @@ def selection_options(user_input: dict[str, Any], known: set[str]) -> dict[str, 
     """The options from the devices-and-images form."""
     return {
         CONF_DEVICES: [d for d in user_input.get(CONF_DEVICES, []) if d in known],
+        CONF_FOLLOW_NEW: user_input.get(CONF_FOLLOW_NEW, True),
+        CONF_KNOWN_DEVICES: sorted(known),
         CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
         CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
         CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],

@@ -26,7 +26,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the photo of each followed person, now and later."""
-    async_setup_person_entities(
+    await async_setup_person_entities(
         entry, async_add_entities, lambda data, person: [Se5PersonPhoto(data, person)]
     )
 

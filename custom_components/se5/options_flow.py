@@ -73,14 +73,14 @@ class Se5OptionsFlow(OptionsFlow):
     _people: list[Person] | None = None
     _selection: dict[str, Any] | None = None
 
-    async def _async_read_box(self) -> str | None:
-        """Read the device list and register once per flow; an abort reason on failure."""
+    async def _async_read_box(self) -> None:
+        """Read the device list and register once per flow (raises `Se5Error`)."""
         entry = self.config_entry
         if entry.state is ConfigEntryState.LOADED:
             data = entry.runtime_data
             self._devices = list(data.devices.data.values())
             self._people = list(data.people.data.people.values())
-            return None
+            return
         client = Se5Client(
             async_get_clientsession(self.hass),
             entry.data[CONF_HOST],
@@ -88,21 +88,20 @@ class Se5OptionsFlow(OptionsFlow):
             system_port=entry.data[CONF_SYSTEM_PORT],
             dialect=Dialect(entry.data[CONF_DIALECT]),
         )
-        try:
-            self._devices = await client.list_devices()
-        except Se5Error as err:
-            return error_key(err)
+        self._devices = await client.list_devices()
         try:
             self._people = await client.list_people(limit=MAX_PEOPLE)
         except Se5Error:
             self._people = []
-        return None
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Devices and images, and how many recent recognitions are kept with their images."""
         entry = self.config_entry
-        if self._devices is None and (reason := await self._async_read_box()) is not None:
-            return self.async_abort(reason=reason)
+        if self._devices is None:
+            try:
+                await self._async_read_box()
+            except Se5Error as err:
+                return self.async_abort(reason=error_key(err))
         devices = self._devices or []
         if user_input is not None:
             known = {device.id for device in devices}

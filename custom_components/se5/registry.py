@@ -9,7 +9,8 @@ does not tell its serial), so that two boxes never collide, whatever ids their d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from homeassistant.const import CONF_HOST
@@ -32,6 +33,9 @@ _MODEL_BY_KIND = {
     "gb28181": "GB28181 camera",
 }
 PERSON_MODEL = "Registered person"
+BATCH = 50
+"""Devices or people handled per turn of the event loop: a box with a thousand devices sets
+up without blocking the loop (each entity costs Home Assistant about 0.2 ms to add)."""
 
 
 def box_identifier(box_uid: str) -> tuple[str, str]:
@@ -72,6 +76,7 @@ class Se5Registry:
         """Identity id -> Home Assistant device id, for followed people."""
         self._device_adders: list[Callable[[list[Device]], None]] = []
         self._person_adders: list[Callable[[list[Person]], None]] = []
+        self._lock = asyncio.Lock()
 
     # Lookups -----------------------------------------------------------------------------------
 
@@ -137,12 +142,21 @@ class Se5Registry:
 
     # Sync --------------------------------------------------------------------------------------
 
-    @callback
-    def async_sync(self, box: BoxInfo, devices: list[Device], people: list[Person]) -> None:
+    async def async_sync(
+        self, box: BoxInfo, devices: list[Device], people: list[Person]
+    ) -> tuple[set[str], set[str]]:
         """Make the registry hold the box, exactly these devices and these people.
 
-        New devices and people get their entities through the adders.
+        New devices and people get their entities through the adders. Works in batches, one
+        turn of the event loop each; runs one at a time. Returns the device ids and identity
+        ids that are no longer followed.
         """
+        async with self._lock:
+            return await self._async_sync(box, devices, people)
+
+    async def _async_sync(
+        self, box: BoxInfo, devices: list[Device], people: list[Person]
+    ) -> tuple[set[str], set[str]]:
         registry = dr.async_get(self.hass)
         entry_id = self.entry.entry_id
         box_entry = registry.async_get_or_create(
@@ -150,47 +164,52 @@ class Se5Registry:
         )
         via = via_device(box_entry, box_identifier(self.box_uid))
         wanted_devices: dict[str, str] = {}
-        for device in devices:
+        for number, device in enumerate(devices, 1):
             created = registry.async_get_or_create(
                 config_entry_id=entry_id, **self.device_info(device), **via
             )
             wanted_devices[device.id] = created.id
+            if number % BATCH == 0:
+                await asyncio.sleep(0)
         wanted_people: dict[str, str] = {}
-        for person in people:
+        for number, person in enumerate(people, 1):
             created = registry.async_get_or_create(
                 config_entry_id=entry_id, **self.person_info(person), **via
             )
             wanted_people[person.identity_id] = created.id
+            if number % BATCH == 0:
+                await asyncio.sleep(0)
         keep = {box_entry.id, *wanted_devices.values(), *wanted_people.values()}
         for device_entry in dr.async_entries_for_config_entry(registry, entry_id):
             if device_entry.id not in keep:
                 registry.async_remove_device(device_entry.id)
         new_devices = [d for d in devices if d.id not in self._device_ids]
         new_people = [p for p in people if p.identity_id not in self._person_ids]
+        gone = (
+            self._device_ids.keys() - wanted_devices.keys(),
+            self._person_ids.keys() - wanted_people.keys(),
+        )
         self._device_ids = wanted_devices
         self._person_ids = wanted_people
-        if new_devices:
-            for add in list(self._device_adders):
-                add(new_devices)
-        if new_people:
-            for add_people in list(self._person_adders):
-                add_people(new_people)
+        await _async_feed(self._device_adders, new_devices)
+        await _async_feed(self._person_adders, new_people)
+        return set(gone[0]), set(gone[1])
 
-    @callback
-    def async_add_device_adder(
+    async def async_add_device_adder(
         self, add: Callable[[list[Device]], None], followed: list[Device]
     ) -> CALLBACK_TYPE:
         """Call `add` with the followed devices now and with each newly followed one later."""
-        add([device for device in followed if device.id in self._device_ids])
+        await _async_feed([add], [device for device in followed if device.id in self._device_ids])
         self._device_adders.append(add)
         return lambda: self._device_adders.remove(add)
 
-    @callback
-    def async_add_person_adder(
+    async def async_add_person_adder(
         self, add: Callable[[list[Person]], None], followed: list[Person]
     ) -> CALLBACK_TYPE:
         """Call `add` with the followed people now and with each newly followed one later."""
-        add([person for person in followed if person.identity_id in self._person_ids])
+        await _async_feed(
+            [add], [person for person in followed if person.identity_id in self._person_ids]
+        )
         self._person_adders.append(add)
         return lambda: self._person_adders.remove(add)
 
@@ -201,3 +220,19 @@ class Se5Registry:
         registry.async_get_or_create(
             config_entry_id=self.entry.entry_id, **self.box_device_info(box, firmware)
         )
+
+
+async def _async_feed[T](adders: Sequence[Callable[[list[T]], None]], items: list[T]) -> None:
+    """Hand `items` to the adders a batch at a time, a turn of the event loop between batches.
+
+    Each adder schedules Home Assistant's adding of its entities; yielding lets that run
+    before the next batch is handed over.
+    """
+    if not items:
+        return
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        for add in adders:
+            add(batch)
+        if start + BATCH < len(items):
+            await asyncio.sleep(0)

@@ -140,12 +140,12 @@ async def async_setup_entry(
             *(Se5HealthSensor(data.health, data, description) for description in HEALTH_SENSORS),
         ]
     )
-    async_setup_device_entities(
+    await async_setup_device_entities(
         entry,
         async_add_entities,
         lambda data, device: (Se5LastRecognitionSensor(data, device, d) for d in DEVICE_SENSORS),
     )
-    async_setup_person_entities(
+    await async_setup_person_entities(
         entry,
         async_add_entities,
         lambda data, person: (Se5LastSightingSensor(data, person, d) for d in PERSON_SENSORS),
@@ -247,4 +247,11 @@ class Se5RegisteredPeople(CoordinatorEntity[Se5PeopleCoordinator], SensorEntity)
     def extra_state_attributes(self) -> dict[str, Any]:
         """How many of each kind, and whether the register was too large to read whole."""
         register = self.coordinator.data
-        return {**register.counts, "truncated": register.truncated}
+        counts = register.counts
+        return {
+            "employee": counts["employee"],
+            "visitor": counts["visitor"],
+            "blacklist": counts["blacklist"],
+            "vip": counts["vip"],
+            "truncated": register.truncated,
+        }

@@ -296,7 +296,8 @@ def test_image_without_padding() -> None:
         ('{"device_id": ""}', "bad_device"),
         ('{"media_device_id": null}', "bad_device"),
         ('{"device_id": true}', "bad_device"),
-        ('{"device_id": 42}', "bad_device"),
+        ('{"device_id": 42.0}', "bad_device"),
+        ('{"media_device_id": "   "}', "bad_device"),
         ("[" * 100000, "not_json"),
     ],
 )

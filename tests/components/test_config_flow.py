@@ -81,6 +81,8 @@ async def test_happy_path(
     }
     assert result["options"] == {
         CONF_DEVICES: picked,
+        "follow_new": True,
+        "known_devices": sorted(d.id for d in sim.devices),
         CONF_FACE_IMAGE: True,
         CONF_SCENE_IMAGE: False,
         CONF_REGISTERED_IMAGE: True,

@@ -58,14 +58,20 @@ async def test_unique_id_is_the_serial(
     box = ha_box(hass, entry)
     assert box is not None
     assert box.serial_number == sim.serial
-    # The same box typed by another name is the same box.
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_same_box_under_another_address_is_already_configured(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Typed by host name in one entry and by IP address in a new flow: one box."""
+    known = entry_for(sim)
+    known.add_to_hass(hass)
+    hass.config_entries.async_update_entry(known, data={**known.data, CONF_HOST: "se5.lan"})
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _address(sim, **{CONF_HOST: "localhost"})
-    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_wrong_event_port_is_reported(
@@ -196,20 +202,27 @@ async def test_migration_from_host_keyed_entries(
 
 
 async def test_reconfigure_same_box_and_refuse_another(
-    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, unused_tcp_port: int
 ) -> None:
+    """The box's REST port was changed on the box: the entry cannot set up until fixed."""
     entry = entry_for(sim)
-    await setup_entry(hass, entry, sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_REST_PORT: unused_tcp_port}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _address(sim, **{CONF_HOST: "localhost"})
-    )
+    defaults = {str(key): key.default() for key in result["data_schema"].schema}
+    assert defaults[CONF_REST_PORT] == unused_tcp_port  # the form shows what is set
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data[CONF_HOST] == "localhost"
+    assert entry.data[CONF_REST_PORT] == sim.rest_port
     await hass.async_block_till_done()
     await wait_for(lambda: entry.state is ConfigEntryState.LOADED, what="reloaded")
+    await wait_for(lambda: entry.runtime_data.push.connected, what="connected")
 
     async with Simulator(host="127.0.0.1", dialect="v5", devices=1, seed=99) as other:
         assert other.serial != sim.serial
@@ -218,7 +231,7 @@ async def test_reconfigure_same_box_and_refuse_another(
         assert result["type"] is FlowResultType.ABORT
         assert result["reason"] == "wrong_box"
         assert result["description_placeholders"] == {"title": entry.title}
-    assert entry.data[CONF_HOST] == "localhost"
+    assert entry.data[CONF_REST_PORT] == sim.rest_port
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -353,3 +366,56 @@ async def test_another_box_at_the_address_is_not_set_up(
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.error_reason_translation_key == "wrong_box"
+
+
+def _v1_entry(sim: Simulator, unique_id: str) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"SE5 {unique_id}",
+        unique_id=unique_id,
+        version=1,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_REST_PORT: sim.rest_port,
+            CONF_EVENT_PORT: sim.ws_port,
+            CONF_DIALECT: sim.dialect,
+        },
+        options={CONF_DEVICES: [], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False},
+    )
+
+
+async def test_migration_of_a_box_configured_twice(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Release 0.1 let one box be added by IP and by name: the second one is flagged."""
+    from homeassistant.helpers import issue_registry as ir
+
+    from custom_components.se5 import migration
+
+    monkeypatch.setattr(migration, "DEFAULT_SYSTEM_PORT", sim.system_port)
+    first = _v1_entry(sim, "127.0.0.1")
+    second = _v1_entry(sim, "se5.lan")
+    first.add_to_hass(hass)
+    second.add_to_hass(hass)
+    await hass.config_entries.async_setup(first.entry_id)
+    await hass.async_block_till_done()
+    assert first.state is ConfigEntryState.LOADED
+    assert first.unique_id == sim.serial
+    assert second.state is ConfigEntryState.MIGRATION_ERROR
+    assert second.version == 1
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, migration.duplicate_issue_id(second.entry_id)
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {"entry": second.title, "other": first.title}
+    await hass.config_entries.async_unload(first.entry_id)
+
+
+async def test_entry_from_a_newer_release_is_not_set_up(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, version=3)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR

@@ -68,7 +68,7 @@ async def test_event_stays_small_with_long_names(
     await sim.fire(sim.devices[0].id, identity_id=person.identity_id)
     await wait_for(lambda: events, what="se5_event")
     data = events[0].data
-    assert data["identity_name"] == long_name
+    assert long_name.startswith(data["identity_name"].rstrip("…"))  # capped by the integration
     assert {"face_url", "scene_url"} <= set(data)
     assert len(json.dumps(data, ensure_ascii=False).encode()) < 2048
 

@@ -170,3 +170,24 @@ async def test_dialect_change_is_stored(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.data[CONF_DIALECT] == "v5"
+
+
+async def test_a_hundred_devices(socket_enabled: None, hass: HomeAssistant) -> None:
+    """Set-up in batches (registry, entities, availability): everything arrives, in order."""
+    async with Simulator(host="127.0.0.1", dialect="v5", devices=100, seed=2) as sim:
+        entry = entry_for(sim)
+        await setup_entry(hass, entry, sim)
+        await hass.async_block_till_done()
+        entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        events = [e for e in entities if e.domain == "event"]
+        assert len(events) == 100
+        assert all(hass.states.get(e.entity_id).state != "unavailable" for e in events)  # type: ignore[union-attr]
+        await sim.go_down()
+        await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
+        await hass.async_block_till_done()
+        assert all(hass.states.get(e.entity_id).state == "unavailable" for e in events)  # type: ignore[union-attr]
+        await sim.come_back()
+        await wait_for(lambda: entry.runtime_data.push.connected, what="back")
+        await hass.async_block_till_done()
+        assert all(hass.states.get(e.entity_id).state != "unavailable" for e in events)  # type: ignore[union-attr]
+        await hass.config_entries.async_unload(entry.entry_id)

@@ -57,7 +57,6 @@ async def test_one_recognition_everywhere(
         "person_type",
         "score",
         "timestamp",
-        "group",
         "event_id",
         "identity_info",
         "face_url",
@@ -68,7 +67,6 @@ async def test_one_recognition_everywhere(
     )
     assert data["event_id"] == sent.event_id
     if dialect == "v5":
-        assert data["group"] == sent.group_name
         assert data["identity_info"]["user_id"] == sent.identity_info["user_id"]
     # Small and without images.
     encoded = json.dumps(data, ensure_ascii=False)

@@ -25,17 +25,44 @@ def fast_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(device_list_module, "REFRESH_INTERVAL", timedelta(seconds=0.3))
 
 
-async def test_new_camera_is_offered_after_refresh(
+async def test_new_camera_is_followed_after_refresh(
     socket_enabled: None,
     fast_refresh: None,
     hass: HomeAssistant,
     entry: MockConfigEntry,
     sim: Simulator,
 ) -> None:
+    """A camera added on the box becomes a device with its entities, without a user step."""
+    added = sim.add_device(name="Side door")
+    await wait_for(lambda: added.id in entry.options[CONF_DEVICES], what="followed")
+    await hass.async_block_till_done()
+    camera = ha_device(hass, entry, added.id)
+    assert camera is not None
+    entities = er.async_entries_for_device(er.async_get(hass), camera.id, True)
+    assert len(entities) == 7  # no relay: no door button
+    record = await sim.wait_for_subscription(count=2)
+    assert added.id in record.payload["event_list"]
+    assert sim.connections_total == 1
+
+
+async def test_new_camera_is_only_offered_when_asked(
+    socket_enabled: None, fast_refresh: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """With "Follow new devices" off, a new camera is offered in the options, not followed;
+    and a camera the user unpicked is never followed again behind their back."""
+    unpicked = sim.devices[2]
+    entry = entry_for(
+        sim, devices=[d.id for d in sim.devices[:2]], known_devices=[d.id for d in sim.devices]
+    )
+    await setup_entry(hass, entry, sim)
     devices = entry.runtime_data.devices
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "follow_new": False})
+    await hass.async_block_till_done()
     added = sim.add_device(name="Side door")
     await wait_for(lambda: added.id in devices.data, what="periodic refresh")
-    # Offered, not followed until picked.
+    await wait_for(lambda: added.id in entry.options["known_devices"], what="known")
+    assert added.id not in entry.options[CONF_DEVICES]
+    assert unpicked.id not in entry.options[CONF_DEVICES]
     assert ha_device(hass, entry, added.id) is None
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -46,19 +73,19 @@ async def test_new_camera_is_offered_after_refresh(
     assert added.id in values
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {key: value for key, value in entry.options.items() if key != "people"}
-        | {CONF_DEVICES: values},
+        {
+            "devices": [added.id],
+            "follow_new": False,
+            "face_image": True,
+            "scene_image": False,
+            "registered_image": False,
+        },
     )
     assert result["step_id"] == "people"
     await hass.config_entries.options.async_configure(result["flow_id"], {"people": []})
     await hass.async_block_till_done()
-    camera = ha_device(hass, entry, added.id)
-    assert camera is not None
-    entities = er.async_entries_for_device(er.async_get(hass), camera.id, True)
-    assert len(entities) == 7  # no relay: no door button
-    record = await sim.wait_for_subscription(count=2)
-    assert added.id in record.payload["event_list"]
-    assert sim.connections_total == 1
+    assert ha_device(hass, entry, added.id) is not None
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_renamed_camera_after_reconnect(

@@ -24,6 +24,7 @@ from .walk import (
     class_trees,
     classes,
     enclosing_function,
+    imported_modules,
     keyword,
     module,
     modules,
@@ -256,6 +257,8 @@ def _flows(found: Uses) -> None:
             for tree_mod, tree in class_trees(cls):
                 _flow(tree_mod, tree, section, found)
             found.flow_fields |= _schema_fields(mod)
+            for shared in imported_modules(mod):  # schemas built by a shared module
+                found.flow_fields |= _schema_fields(shared)
     for _mod, cls in classes(RepairsFlow):
         for tree_mod, tree in class_trees(cls):
             _flow(tree_mod, tree, "issues.*.fix_flow", found)

@@ -157,23 +157,36 @@ def placeholders(mod: Module, node: ast.expr | None) -> frozenset[str] | None:
 
 def strings_of(mod: Module, node: ast.expr | None) -> list[str] | None:
     """The string(s) an expression can take: a literal, a constant, or what a module-level
-    function returns in each of its `return` statements. None when unknown."""
+    function (of this module, or imported from another module of the integration) returns in
+    each of its `return` statements. None when unknown."""
     value = mod.resolve(node)
     if isinstance(value, str):
         return [value]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        for function in mod.tree.body:
+        called = mod.resolve(node.func)
+        home = next((m for m in modules() if m.name == getattr(called, "__module__", None)), mod)
+        for function in home.tree.body:
             if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                function.name == node.func.id
+                function.name == getattr(called, "__name__", node.func.id)
             ):
                 returned = [
-                    mod.resolve(ret.value)
+                    home.resolve(ret.value)
                     for ret in ast.walk(function)
                     if isinstance(ret, ast.Return)
                 ]
                 if returned and all(isinstance(value, str) for value in returned):
                     return sorted(set(returned))
     return None
+
+
+def imported_modules(mod: Module) -> list[Module]:
+    """The modules of the integration that `mod` imports from (`from .x import ...`)."""
+    names = {
+        f"{PACKAGE}.{node.module}"
+        for node in ast.walk(mod.tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+    }
+    return [other for other in modules() if other.name in names]
 
 
 def classes(base: type) -> Iterator[tuple[Module, type]]:

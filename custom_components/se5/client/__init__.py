@@ -12,6 +12,7 @@ from .errors import (
     Se5NotABoxError,
     Se5ServerError,
 )
+from .images import decode_image
 from .models import (
     BoxInfo,
     Device,
@@ -24,7 +25,7 @@ from .models import (
     Relay,
     Subscription,
 )
-from .parse import decode_image, parse_event, parse_frame
+from .parse import parse_event, parse_frame
 from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
 from .stream import DEFAULT_EVENT_PORT, Backoff, EventStream, StreamState, StreamStats

@@ -9,6 +9,8 @@ from enum import StrEnum
 import json
 from typing import Any
 
+from .images import LazyImage
+
 
 class Dialect(StrEnum):
     """Firmware dialect of the box API."""
@@ -127,9 +129,12 @@ class Subscription:
         return json.dumps(payload)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Recognition:
-    """One recognition pushed by the box, the same whichever dialect sent it."""
+    """One recognition pushed by the box, the same whichever dialect sent it.
+
+    The images read as JPEG bytes (or None) and are decoded on first read (see `images`).
+    """
 
     device_id: str
     identity_id: str
@@ -148,11 +153,11 @@ class Recognition:
     identity_info: Mapping[str, Any] = field(default_factory=dict)
     event_id: str | None = None
     video_id: str | None = None
-    face_image: bytes | None = field(default=None, repr=False)
+    face_image: LazyImage = field(default=LazyImage(), repr=False)
     """JPEG of the face crop."""
-    scene_image: bytes | None = field(default=None, repr=False)
+    scene_image: LazyImage = field(default=LazyImage(), repr=False)
     """JPEG of the whole scene."""
-    registered_image: bytes | None = field(default=None, repr=False)
+    registered_image: LazyImage = field(default=LazyImage(), repr=False)
     """JPEG registered for the matched person."""
     face_image_id: str | None = None
     """History only: id of the face crop on the box (see `Se5Client.get_event_image`)."""

@@ -19,8 +19,9 @@ from urllib.parse import quote
 from . import values
 from .errors import Se5ApiError, Se5Error, Se5NotABoxError
 from .fetch import ImageFn, RequestFn, is_image
+from .images import decode_image
 from .models import Dialect, Person, PersonType
-from .parse import decode_image
+from .parse import NAME_MAX, cap_text
 
 V5_USERS_PATH: Final = "/SophonFogSys/api/users"
 V5_GROUPS_PATH: Final = "/SophonFogSys/api/groups"
@@ -69,7 +70,10 @@ def parse_person_v5(entry: object, *, with_photo: bool = False) -> Person | None
     )
     return Person(
         identity_id=identity_id,
-        name=values.text(info.get("name")) or values.text(entry.get("identity_name")) or "",
+        name=cap_text(
+            values.text(info.get("name")) or values.text(entry.get("identity_name")) or "",
+            NAME_MAX,
+        ),
         person_type=_person_type(info.get("type")) or PersonType.EMPLOYEE,
         groups=group_names,
         photo=decode_image(entry.get("reg_photo")) if with_photo else None,
@@ -91,7 +95,7 @@ def parse_person_v6(entry: object) -> Person | None:
         photo_id = next((i for i in map(values.text, image_ids) if i), None)
     return Person(
         identity_id=identity_id,
-        name=values.text(entry.get("identity_name")) or "",
+        name=cap_text(values.text(entry.get("identity_name")) or "", NAME_MAX),
         person_type=person_type,
         photo_id=photo_id,
     )

@@ -9,9 +9,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime
-import json
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 from yarl import URL
@@ -27,13 +26,17 @@ from .errors import (
 )
 from .fetch import fetch_image
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
-from .parse import parse_device_v5, parse_device_v6
+from .parse import loads, parse_device_v5, parse_device_v6
 from .system import DEFAULT_SYSTEM_PORT
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_REST_PORT = 5555
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Largest answer read by default (a 16-camera box lists its devices in about 10 KB)."""
+ERROR_BODY_BYTES = 64 * 1024
+"""Largest error answer read (an error envelope, or the start of a page for the message)."""
 
 V5_DEVICES_PATH = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH = "/sophon/v2/face/getmediadevices"
@@ -44,6 +47,10 @@ _INIT_ERROR = "DEVICE_INIT_ERROR"
 
 class _NotFoundError(Se5ApiError):
     """The path does not exist on this box (used for dialect detection)."""
+
+
+class _TooLargeError(Se5NotABoxError):
+    """The answer is larger than its cap: no box answers so (ends dialect detection)."""
 
 
 class Se5Client:
@@ -86,6 +93,8 @@ class Se5Client:
         if self.dialect is not None:
             try:
                 return await self._list_devices(self.dialect)
+            except _TooLargeError:
+                raise
             except (Se5NotABoxError, _NotFoundError):
                 _LOGGER.debug(
                     "%s no longer answers as %s; detecting again", self._base, self.dialect
@@ -226,11 +235,17 @@ class Se5Client:
         )
 
     async def _detect(self) -> tuple[Dialect, list[Device]]:
-        """Try V5 then V6; the first that answers with its own envelope wins."""
+        """Try V5 then V6; the first that answers with its own envelope wins.
+
+        An answer over its cap ends the detection: the other dialect's path would most likely
+        bring the same answer (a non-JSON answer costs little: only its start is read).
+        """
         failures: list[str] = []
         for dialect in (Dialect.V5, Dialect.V6):
             try:
                 devices = await self._list_devices(dialect)
+            except _TooLargeError as err:
+                raise _TooLargeError(f"not an SE5 box ({dialect}: {err})") from err
             except (Se5NotABoxError, Se5ApiError) as err:
                 failures.append(f"{dialect}: {err}")
                 continue
@@ -264,7 +279,14 @@ class Se5Client:
         json_body: Any = None,
         params: dict[str, str | int] | None = None,
         base: URL | None = None,
+        max_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> Any:
+        """Send a request, read at most `max_bytes` of the answer, return its JSON.
+
+        An answer declared or found larger than `max_bytes` raises Se5NotABoxError as soon as
+        that is known, without reading the rest; an answer that does not start as JSON is not
+        read further than its first chunk. `base` is the system API's base URL for port 8888.
+        """
         url = (base or self._base).with_path(path)
         try:
             async with (
@@ -272,15 +294,18 @@ class Se5Client:
                 self._session.request(method, url, json=json_body, params=params) as response,
             ):
                 status = response.status
-                body = await response.read()
+                limit = max_bytes if status < 400 else min(max_bytes, ERROR_BODY_BYTES)
+                body, read = await _read_capped(response, limit)
         except TimeoutError as err:
             raise Se5ConnectionError(f"no answer within {self._timeout:g} s") from err
         except aiohttp.ClientError as err:
             raise Se5ConnectionError(str(err) or type(err).__name__) from err
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            payload = None
+        payload = None
+        if read == "whole":
+            try:
+                payload = loads(body)
+            except (ValueError, RecursionError):
+                payload = None
         if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
             raise _envelope_error(status, error)
         if status >= 500:
@@ -289,9 +314,39 @@ class Se5Client:
             raise _NotFoundError(status, "not found")
         if status >= 400:
             raise Se5ApiError(status, _short(body))
+        if read == "too_large":
+            raise _TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
         if payload is None:
             raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
         return payload
+
+
+async def _read_capped(
+    response: aiohttp.ClientResponse, limit: int
+) -> tuple[bytes, Literal["whole", "not_json", "too_large"]]:
+    """The body read up to `limit` bytes, and how far: whole, or stopped early.
+
+    `not_json`: its first byte other than white space is not `{` or `[`; reading stopped after
+    the chunk that showed it. `too_large`: declared or found larger than `limit`.
+    """
+    declared = response.content_length
+    if declared is not None and declared > limit:
+        return b"", "too_large"
+    body = bytearray()
+    sniffed = False
+    async for chunk in response.content.iter_any():
+        body += chunk
+        if len(body) > limit:
+            return bytes(body[:limit]), "too_large"
+        if not sniffed and (start := body.lstrip(_JSON_SPACE)):
+            sniffed = True
+            if bytes(start[:1]) not in (b"{", b"["):
+                return bytes(body), "not_json"
+    return bytes(body), "whole"
+
+
+# JSON's white space, and the byte order mark some servers put first.
+_JSON_SPACE = b" \t\r\n\xef\xbb\xbf"
 
 
 def _envelope_error(status: int, error: dict[str, Any]) -> Se5Error:

@@ -13,17 +13,22 @@ import random
 import aiohttp
 from yarl import URL
 
+from .bigframe import parse_big_frame
 from .errors import FrameError
 from .models import Dialect, Recognition, Subscription
 from .parse import parse_frame
+from .wire import WireTap, install_tap
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_EVENT_PORT = 5679
 DEFAULT_HEARTBEAT = 20.0
-"""Seconds of silence before a ping; a half-open socket is found at most 1.5 heartbeats after
-the last frame (30 s by default)."""
+"""Seconds without a byte before a ping; a half-open socket is found at most 1.5 heartbeats after
+the last byte (30 s by default), however long a frame takes to arrive."""
 DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024
+"""Frames announced at this size or more are dropped as they arrive (never buffered)."""
+OFF_LOOP_FRAME_CHARS = 1024 * 1024
+"""Frames at least this long are parsed (JSON and base64) in a worker thread."""
 DEFAULT_CONNECT_TIMEOUT = 10.0
 _WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5.0)
 
@@ -95,6 +100,7 @@ class EventStream:
         self._connect_timeout = connect_timeout
         self._on_state = on_state
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._tap: WireTap | None = None
         self._connecting: asyncio.Timeout | None = None
         self._stop_event = asyncio.Event()
         self._iterating = False
@@ -187,6 +193,7 @@ class EventStream:
                         self.last_error = _describe(err)
                     finally:
                         self._ws = None
+                        self._tap = None
                         await ws.close()
                     _LOGGER.debug("%s: connection ended: %s", self._url, self.last_error)
                 if self._stop_event.is_set():
@@ -219,45 +226,82 @@ class EventStream:
     async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> AsyncIterator[Recognition]:
         """Yield the recognitions of one connection until it closes or goes silent.
 
-        The heartbeat is ours rather than aiohttp's (which can leave a timer behind after a
-        missed pong): after `heartbeat` seconds without a frame, ping; no frame or pong within
-        half that means the connection is half-open.
+        The heartbeat is ours rather than aiohttp's (which times whole messages and can leave a
+        timer behind after a missed pong), and it counts bytes: after `heartbeat` seconds
+        without a byte, ping; no byte (pong or frame) within half that means the connection is
+        half-open. A frame that takes minutes to arrive keeps the connection alive as long as
+        its bytes come: the box cannot answer a ping in the middle of a frame.
         """
-        waiting_for_pong = False
+        loop = asyncio.get_running_loop()
+        tap = install_tap(
+            ws,
+            max_message_bytes=self._max_frame_bytes,
+            on_oversized=self._oversized,
+            clock=loop.time,
+            divert_bytes=OFF_LOOP_FRAME_CHARS,
+        )
+        if tap is None:
+            _LOGGER.debug("%s: cannot watch the socket's bytes; timing whole frames", self._url)
+        self._tap = tap
+        grace = self._heartbeat / 2
+        last_seen = loop.time()
+        pinged_at: float | None = None
         while True:
-            try:
-                message = await ws.receive(
-                    timeout=self._heartbeat / 2 if waiting_for_pong else self._heartbeat
-                )
-            except TimeoutError:
-                if waiting_for_pong:
-                    self.last_error = (
-                        f"no answer to a ping within {self._heartbeat / 2:g} s (half-open)"
-                    )
-                    return
-                await ws.ping()
-                waiting_for_pong = True
-                continue
-            waiting_for_pong = False
-            kind = message.type
-            if kind is aiohttp.WSMsgType.PING:
-                await ws.pong(message.data)
-            elif kind in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
-                self.stats.frames += 1
+            waiting = tap.messages_waiting() if tap is not None else None
+            if waiting:
+                # Bytes came in recently; ws.receive() returns at once (no timer needed).
+                message = await ws.receive()
+            else:
+                if tap is not None and tap.last_bytes_at > last_seen:
+                    last_seen = tap.last_bytes_at
+                now = loop.time()
+                if pinged_at is not None and last_seen > pinged_at:
+                    pinged_at = None
+                if pinged_at is None:
+                    wait = last_seen + self._heartbeat - now
+                    if wait <= 0:
+                        if not await self._ping(ws, grace):
+                            return
+                        pinged_at = now
+                        wait = grace
+                else:
+                    wait = pinged_at + grace - now
+                    if wait <= 0:
+                        self.last_error = f"no answer to a ping within {grace:g} s (half-open)"
+                        return
                 try:
-                    recognition = parse_frame(message.data, self._subscription.images)
+                    message = await ws.receive(timeout=wait)
+                except TimeoutError:
+                    continue
+                last_seen = loop.time()
+            kind = message.type
+            if kind is aiohttp.WSMsgType.TEXT or kind is aiohttp.WSMsgType.BINARY:
+                self.stats.frames += 1
+                data = message.data
+                if tap is not None and (diverted := tap.take(data)) is not None:
+                    is_text, data = diverted
+                    kind = aiohttp.WSMsgType.TEXT if is_text else kind
+                try:
+                    recognition = await self._parse(data, loop)
                 except FrameError as err:
                     if kind is aiohttp.WSMsgType.BINARY:
                         err = FrameError("binary", f"binary frame that is not a JSON event ({err})")
                     self._bad_frame(err)
-                    continue
-                self.stats.recognitions += 1
-                yield recognition
+                else:
+                    self.stats.recognitions += 1
+                    yield recognition
+                if waiting is not False:
+                    # ws.receive() returned without suspending (frames were buffered, or that
+                    # cannot be seen): give the loop its turn, or a burst would hold it.
+                    await asyncio.sleep(0)
+            elif kind is aiohttp.WSMsgType.PING:
+                await ws.pong(message.data)
             elif kind is aiohttp.WSMsgType.ERROR:
                 error = message.data
                 if (
                     isinstance(error, aiohttp.WebSocketError)
                     and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+                    and (tap is None or not tap.failed)  # else counted by _oversized
                 ):
                     self._bad_frame(
                         FrameError(
@@ -276,6 +320,36 @@ class EventStream:
                 self.last_error = "closed by the box" + (f" (code {code})" if code else "")
                 return
             # PONG and CONTINUATION carry nothing for us.
+
+    async def _parse(
+        self, data: str | bytes | list[bytes], loop: asyncio.AbstractEventLoop
+    ) -> Recognition:
+        """Parse a frame; a long one (or the chunks of a diverted one) in a worker thread."""
+        images = self._subscription.images
+        if not isinstance(data, list) and len(data) < OFF_LOOP_FRAME_CHARS:
+            return parse_frame(data, images)
+        return await loop.run_in_executor(None, parse_big_frame, data, images)
+
+    async def _ping(self, ws: aiohttp.ClientWebSocketResponse, grace: float) -> bool:
+        """Send a ping; False (half-open) when even that cannot be written within `grace`."""
+        try:
+            async with asyncio.timeout(grace):
+                await ws.ping()
+        except TimeoutError:
+            self.last_error = f"a ping could not be sent within {grace:g} s (half-open)"
+            return False
+        return True
+
+    def _oversized(self, size: int, dropped: bool) -> None:
+        """The wire tap saw a frame announced over the limit (see WireTap)."""
+        self.stats.frames += 1
+        outcome = "dropped as it arrived" if dropped else "reconnecting"
+        self._bad_frame(
+            FrameError(
+                "too_large",
+                f"frame of {size} bytes, over the limit of {self._max_frame_bytes}; {outcome}",
+            )
+        )
 
     def _bad_frame(self, err: FrameError) -> None:
         self.stats.bad_frames[err.kind] += 1
