@@ -1,74 +1,25 @@
 """The README's demo command, for real: Home Assistant and the simulator as processes.
 
-Starts `scripts/demo` on free ports with a fresh configuration directory, creates the owner
-through the onboarding API, adds the SE5 integration through the config flow API as a user
-would in the UI, and checks that recognitions from the simulated box reach Home Assistant.
+- By hand (`--by-hand`): the owner is created through the onboarding API and the integration is
+  added through the config flow API, as the UI does it; recognitions reach Home Assistant.
+- Ready (the default): the demo itself created the owner, added the box and saved the dashboard;
+  the configured name and units are Home Assistant's; nothing failed and nothing is left to
+  repair; a restart on another port answers there.
+- Both: no ERROR line or traceback in the log; Ctrl-C stops Home Assistant, then the simulator,
+  exits 0 and frees the ports.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-import os
-from pathlib import Path
-import signal
-import socket
-import subprocess
+from collections.abc import Callable
+import json
 from typing import Any
 
 import aiohttp
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CLIENT_ID = "http://127.0.0.1/"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Demo:
-    def __init__(self, tmp_path: Path) -> None:
-        self.port, self.rest_port, self.ws_port = _free_port(), _free_port(), _free_port()
-        self.config = tmp_path / "config"
-        self.log = tmp_path / "demo.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            "bash",
-            str(ROOT / "scripts" / "demo"),
-            *("--port", str(self.port), "--rest-port", str(self.rest_port)),
-            *("--ws-port", str(self.ws_port), "--config", str(self.config), "--rate", "2"),
-        ]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own script
-                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-
-    def stop(self) -> int | None:
-        if self.process is None or self.process.poll() is not None:
-            return None if self.process is None else self.process.returncode
-        os.killpg(self.process.pid, signal.SIGINT)
-        try:
-            return self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            return self.process.wait(timeout=10)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
-@pytest.fixture
-async def demo(socket_enabled: None, tmp_path: Path) -> AsyncIterator[Demo]:
-    running = Demo(tmp_path)
-    running.start()
-    yield running
-    running.stop()
+from tests.e2e.demo import Demo, WebSocket, free_port, login_token, port_is_free
 
 
 async def _json(response: aiohttp.ClientResponse) -> Any:
@@ -76,33 +27,67 @@ async def _json(response: aiohttp.ClientResponse) -> Any:
     return await response.json()
 
 
-@pytest.mark.timeout(600)
-async def test_demo_runs_home_assistant_with_the_integration(demo: Demo) -> None:
+async def _wait_for_recognition(
+    session: aiohttp.ClientSession, demo: Demo, headers: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Until a last-person sensor has a value; all states then."""
+    for _ in range(240):
+        async with session.get(f"{demo.url}/api/states", headers=headers) as response:
+            states: list[dict[str, Any]] = await _json(response)
+        if any(
+            s["entity_id"].startswith("sensor.")
+            and s["entity_id"].endswith("_last_person")
+            and s["state"] not in ("unknown", "unavailable")
+            for s in states
+        ):
+            return states
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"no recognition reached Home Assistant: {demo.tail()}")
+
+
+async def _last_face(
+    session: aiohttp.ClientSession, demo: Demo, headers: dict[str, str], states: list[Any]
+) -> bytes | None:
+    for camera in (s["entity_id"] for s in states if s["entity_id"].endswith("_last_face")):
+        async with session.get(f"{demo.url}/api/camera_proxy/{camera}", headers=headers) as reply:
+            if reply.status == 200:
+                return await reply.read()
+    return None
+
+
+def _assert_clean_stop(demo: Demo) -> None:
+    """Ctrl-C: exit 0, Home Assistant stopped before the simulator, ports free, no error."""
+    assert demo.stop() == 0, demo.tail()
+    text = demo.text()
+    assert "demo: stopping Home Assistant" in text, demo.tail()
+    after_stop = text.split("demo: stopping Home Assistant", 1)[1]
+    assert after_stop.index("Home Assistant stopped") < after_stop.index(
+        "demo: stopping the simulator"
+    ), demo.tail()
+    # The integration logs the stream going down when the box leaves first: it must not.
+    assert "custom_components.se5" not in after_stop, demo.tail()
+    assert [port for port in demo.ports if not port_is_free(port)] == []
+    assert demo.error_lines() == [], demo.tail()
+
+
+@pytest.mark.timeout(900)
+async def test_demo_by_hand_through_the_apis(demo_factory: Callable[..., Demo]) -> None:
+    demo = demo_factory(by_hand=True)
+    demo.start()
+    await demo.wait_ready()
+    client_id = f"{demo.url}/"
     async with aiohttp.ClientSession() as session:
-
-        async def answers() -> bool:
-            try:
-                async with session.get(f"{demo.url}/api/onboarding", timeout=5) as response:
-                    return response.status == 200
-            except (aiohttp.ClientError, TimeoutError):
-                return False
-
-        for _ in range(300):
-            assert demo.process is not None
-            assert demo.process.poll() is None, demo.output()
-            if await answers():
-                break
-            await asyncio.sleep(1)
-        else:
-            raise AssertionError("Home Assistant did not answer:\n" + demo.output())
-
         # The page a user opens first.
         async with session.get(demo.url) as response:
             assert response.status == 200
             assert "<html" in (await response.text()).lower()
 
+        async with session.get(f"{demo.url}/api/onboarding") as response:
+            steps = {s["step"]: s["done"] for s in await _json(response)}
+        assert steps["user"] is False  # the owner is the user's to create
+
         owner = {
-            "client_id": CLIENT_ID,
+            "client_id": client_id,
             "name": "Demo",
             "username": "demo",
             "password": "demo-password",
@@ -110,16 +95,30 @@ async def test_demo_runs_home_assistant_with_the_integration(demo: Demo) -> None
         }
         async with session.post(f"{demo.url}/api/onboarding/users", json=owner) as response:
             auth_code = (await _json(response))["auth_code"]
-        token_form = {"grant_type": "authorization_code", "code": auth_code, "client_id": CLIENT_ID}
+        token_form = {"grant_type": "authorization_code", "code": auth_code, "client_id": client_id}
         async with session.post(f"{demo.url}/auth/token", data=token_form) as response:
             token = (await _json(response))["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
+        # The onboarding page's last step ends it; the demo answered the others.
+        finish = {"client_id": client_id, "redirect_uri": f"{demo.url}/?auth_callback=1"}
+        async with session.post(
+            f"{demo.url}/api/onboarding/integration", json=finish, headers=headers
+        ) as response:
+            await _json(response)
+        async with session.get(f"{demo.url}/api/onboarding") as response:
+            assert all(s["done"] for s in await _json(response))
 
         flow_url = f"{demo.url}/api/config/config_entries/flow"
         async with session.post(flow_url, json={"handler": "se5"}, headers=headers) as response:
             step = await _json(response)
         assert step["step_id"] == "user"
-        address = {"host": "127.0.0.1", "rest_port": demo.rest_port, "event_port": demo.ws_port}
+        address: dict[str, Any] = {
+            "host": "127.0.0.1",
+            "rest_port": demo.rest_port,
+            "event_port": demo.ws_port,
+        }
+        if any(field["name"] == "system_port" for field in step["data_schema"]):
+            address["system_port"] = demo.system_port
         async with session.post(
             f"{flow_url}/{step['flow_id']}", json=address, headers=headers
         ) as response:
@@ -131,36 +130,87 @@ async def test_demo_runs_home_assistant_with_the_integration(demo: Demo) -> None
             created = await _json(response)
         assert created["type"] == "create_entry", created
 
-        states: list[dict[str, Any]] = []
-
-        async def recognized() -> bool:
-            async with session.get(f"{demo.url}/api/states", headers=headers) as response:
-                states[:] = await _json(response)
-            return any(
-                s["entity_id"].startswith("sensor.")
-                and s["entity_id"].endswith("_last_person")
-                and s["state"] not in ("unknown", "unavailable")
-                for s in states
-            )
-
-        for _ in range(120):
-            if await recognized():
-                break
-            await asyncio.sleep(0.5)
-        else:
-            raise AssertionError(f"no recognition reached Home Assistant: {demo.output()}")
-
-        cameras = [s["entity_id"] for s in states if s["entity_id"].endswith("_last_face")]
-        assert cameras
-        image = None
-        for camera in cameras:
-            async with session.get(
-                f"{demo.url}/api/camera_proxy/{camera}", headers=headers
-            ) as response:
-                if response.status == 200:
-                    image = await response.read()
-                    break
+        states = await _wait_for_recognition(session, demo, headers)
+        image = await _last_face(session, demo, headers, states)
         assert image is not None
         assert image.startswith(b"\xff\xd8")
 
-    assert demo.stop() == 0, demo.output()  # Ctrl-C stops both cleanly
+    _assert_clean_stop(demo)
+
+
+@pytest.mark.timeout(900)
+async def test_ready_demo(demo_factory: Callable[..., Demo]) -> None:
+    demo = demo_factory()
+    demo.start()
+    await demo.wait_ready()
+    owner = demo.owner()
+    assert f"password: {owner['password']}" in demo.text()  # printed for the user
+
+    async with aiohttp.ClientSession() as session:
+        # The printed credentials log in, as on the login page.
+        token = await login_token(session, demo.url, owner)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with session.get(f"{demo.url}/api/onboarding") as response:
+            assert all(s["done"] for s in await _json(response))
+
+        async with session.get(f"{demo.url}/api/config", headers=headers) as response:
+            core = await _json(response)
+        assert core["location_name"] == "SE5 demo"
+        assert core["unit_system"]["length"] == "km"
+        assert core["unit_system"]["temperature"] == "°C"
+
+        entries_url = f"{demo.url}/api/config/config_entries/entry"
+        async with session.get(entries_url, headers=headers) as response:
+            entries = await _json(response)
+        assert [e["domain"] for e in entries if e["domain"] == "se5"] == ["se5"]
+        # Nothing failed to set up (no red card); onboarding added no integration.
+        assert [e for e in entries if e["state"] != "loaded"] == []
+        assert not {"met", "radio_browser", "google_translate"} & {e["domain"] for e in entries}
+
+        async with WebSocket(session, demo.url, token) as ws:
+            dashboard = await ws.call("lovelace/config")
+            issues = (await ws.call("repairs/list_issues"))["issues"]
+            entities = await ws.call("config/entity_registry/list")
+        faces = sorted(e["entity_id"] for e in entities if e["entity_id"].endswith("_last_face"))
+        assert len(faces) == demo.devices
+        shown = [
+            card["entity"]
+            for view in dashboard["views"]
+            for stack in view["cards"]
+            for card in stack.get("cards", [])
+            if card.get("type") == "picture-entity"
+        ]
+        assert sorted(shown) == faces
+        assert [i for i in issues if not i.get("ignored")] == []
+
+        states = await _wait_for_recognition(session, demo, headers)
+        image = await _last_face(session, demo, headers, states)
+        assert image is not None
+        assert image.startswith(b"\xff\xd8")
+
+    _assert_clean_stop(demo)
+
+    # Again on another port: Home Assistant answers there, with nothing to confirm or repair
+    # (2026.x keeps HTTP settings in its storage) and the box not added twice.
+    old_port = demo.port
+    while demo.port == old_port:
+        demo.port = free_port()
+    demo.start()
+    await demo.wait_ready()
+    async with aiohttp.ClientSession() as session:
+        token = await login_token(session, demo.url, owner)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with session.get(
+            f"{demo.url}/api/config/config_entries/entry", headers=headers
+        ) as response:
+            entries = await _json(response)
+        assert [e["state"] for e in entries if e["domain"] == "se5"] == ["loaded"]
+        async with WebSocket(session, demo.url, token) as ws:
+            issues = (await ws.call("repairs/list_issues"))["issues"]
+        assert [i for i in issues if not i.get("ignored")] == []
+    http_store = demo.config / ".storage" / "http"
+    if http_store.exists():  # no trial configuration waiting for a confirmation
+        stored = json.loads(http_store.read_text())["data"]
+        assert stored["pending"] is None
+        assert stored["stable"]["server_port"] == demo.port
+    _assert_clean_stop(demo)

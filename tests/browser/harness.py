@@ -1,0 +1,100 @@
+"""A browser for tests: Debian's Chromium driven by Playwright, and Home Assistant page helpers.
+
+Playwright for Python (PyPI) drives the system's Chromium (`/usr/bin/chromium`, Debian's
+`chromium` package; `SE5_CHROMIUM` names another); it never downloads a browser. Playwright's
+CSS and role locators go through open shadow roots, so `page.locator("hui-picture-entity-card
+img")` finds an element deep in Home Assistant's web components.
+
+Screenshots go to `screenshot_dir()`: `$SE5_SCREENSHOTS`, or `.artifacts/screenshots` in the
+repository (ignored by git); the path is printed at the end of the test run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import re
+
+from playwright.async_api import Browser, Locator, Page, Playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("SE5_CHROMIUM", "/usr/bin/chromium")
+# As root in a container or chroot: no sandbox, no GPU, nothing fetched from the internet.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT_MS = 30_000
+
+
+def chromium_missing() -> str | None:
+    """Why the browser cannot run here, or None."""
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium fonts-noto-cjk)"
+    return None
+
+
+def screenshot_dir() -> Path:
+    return Path(os.environ.get("SE5_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
+
+
+async def launch(playwright: Playwright) -> Browser:
+    """Chromium, headless."""
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+
+
+async def new_page(browser: Browser) -> Page:
+    """A page in a fresh context (no stored login), English, a laptop-sized window."""
+    context = await browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[arg-type]
+    context.set_default_timeout(TIMEOUT_MS)
+    return await context.new_page()
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    """Save the page as `<screenshot_dir>/<name>.png`; its path."""
+    path = screenshot_dir() / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(path))
+    return path
+
+
+def field(scope: Page | Locator, label: str) -> Locator:
+    """The text or number input of a Home Assistant form labelled `label` ("Host", "REST port";
+    the UI adds "*" to required fields)."""
+    name = re.compile(rf"^{re.escape(label)}\*?$")
+    return scope.get_by_role("textbox", name=name).or_(scope.get_by_role("spinbutton", name=name))
+
+
+async def login(page: Page, url: str, username: str, password: str) -> None:
+    """Log in on Home Assistant's login page; returns once the app shows its sidebar."""
+    await page.goto(url)
+    await page.locator('input[name="username"]').fill(username)
+    await page.locator('input[name="password"]').fill(password)
+    await page.keyboard.press("Enter")
+    await sidebar(page).wait_for()
+
+
+def sidebar(page: Page) -> Locator:
+    """The sidebar's Settings entry: there once the app (not the login page) is shown."""
+    return page.locator("ha-sidebar").get_by_role("link", name=re.compile("Settings"))
+
+
+async def open_dashboard(page: Page, url: str, path: str = "se5-demo/faces") -> None:
+    """Open a dashboard view (`<dashboard url path>/<view path>`) and wait for its cards."""
+    await page.goto(f"{url}/{path}")
+    await page.locator("hui-view").first.wait_for()
+
+
+async def wait_image_loaded(image: Locator, timeout_ms: float = TIMEOUT_MS) -> None:
+    """Until the `<img>` found by `image` has decoded a picture (also an MJPEG frame)."""
+    await image.wait_for(state="attached", timeout=timeout_ms)
+    handle = await image.element_handle(timeout=timeout_ms)
+    assert handle is not None
+    await image.page.wait_for_function(
+        "img => img.naturalWidth > 0", arg=handle, timeout=timeout_ms
+    )
