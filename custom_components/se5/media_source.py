@@ -158,9 +158,13 @@ class Se5MediaSource(MediaSource):
     ) -> BrowseMediaSource:
         kinds = self._kinds(entry, record)
         when = dt_util.as_local(record.timestamp).strftime("%Y-%m-%d %H:%M:%S")
-        who = labels.who(record.identity_name, record.person_type.value)
+        kind = record.person_type.value
+        who = labels.who(record.identity_name, kind)
         title = labels.text(
-            "media_title", who=who, kind=labels.kind(record.person_type.value), when=when
+            "media_title_stranger" if kind == "stranger" else "media_title",
+            who=who,
+            kind=labels.kind(kind),
+            when=when,
         )
         return BrowseMediaSource(
             domain=DOMAIN,

@@ -53,7 +53,7 @@ async def test_browse_and_play(
     assert camera.title == gate.name
     newest, oldest = camera.children
     assert newest.title.startswith(f"{vip.name} · VIP · ")
-    assert oldest.title.startswith("Stranger · Stranger · ")
+    assert oldest.title.startswith("Stranger · 20")  # who and when: "Stranger" once
     assert newest.media_class == MediaClass.IMAGE
     assert newest.can_play
     assert newest.thumbnail == f"/api/se5/{entry.entry_id}/{known.event_id}/face.jpg"
