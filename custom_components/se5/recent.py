@@ -111,10 +111,12 @@ class Se5Recent:
             self._async_prune()
 
     async def async_unload(self) -> None:
-        """Stop pruning and finish writing."""
+        """Stop pruning and finish writing; a disabled entry's memory goes (a reload keeps it)."""
         self._cancel_pruning()
         if self.disk is not None:
             await self.disk.async_flush()
+        if self.entry.disabled_by is not None:
+            self.hass.data.get(DATA_STORES, {}).pop(self.entry.entry_id, None)
 
     @staticmethod
     async def async_remove(hass: HomeAssistant, entry_id: str) -> None:

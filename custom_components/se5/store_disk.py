@@ -195,23 +195,27 @@ class DiskMirror:
 
     async def async_flush(self) -> None:
         """Wait until every queued operation ran."""
-        while (worker := self._worker) is not None:
-            await asyncio.shield(worker)
+        while self._queue or (self._worker is not None and not self._worker.done()):
+            worker = self._worker
+            if worker is None or worker.done():
+                worker = self._start()  # a worker that was cancelled left work behind
+            await asyncio.wait({worker})
 
     def _enqueue(self, operation: Callable[[], None]) -> None:
         self._queue.append(operation)
-        if self._worker is None:
-            self._worker = self.hass.async_create_background_task(
-                self._drain(), f"{DOMAIN} store {self.folder.name}"
-            )
+        if self._worker is None or self._worker.done():
+            self._start()
+
+    def _start(self) -> asyncio.Task[None]:
+        self._worker = self.hass.async_create_background_task(
+            self._drain(), f"{DOMAIN} store {self.folder.name}"
+        )
+        return self._worker
 
     async def _drain(self) -> None:
-        try:
-            while self._queue:
-                operation = self._queue.popleft()
-                try:
-                    await self.hass.async_add_executor_job(operation)
-                except OSError as err:
-                    _LOGGER.warning("Cannot write the recent recognitions to disk: %s", err)
-        finally:
-            self._worker = None
+        while self._queue:
+            operation = self._queue.popleft()
+            try:
+                await self.hass.async_add_executor_job(operation)
+            except OSError as err:
+                _LOGGER.warning("Cannot write the recent recognitions to disk: %s", err)

@@ -8,12 +8,12 @@ import logging
 from pathlib import Path
 import stat
 
+from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.se5 import store_disk
+from custom_components.se5 import recent as recent_module, store_disk
 from custom_components.se5.client import PersonType
 from custom_components.se5.recent import DATA_STORES
 from custom_components.se5.store import StoredRecognition
@@ -80,8 +80,13 @@ async def test_kept_on_disk_and_read_back_after_a_restart(
 
 
 async def test_bounds_apply_on_disk_and_turning_it_off_wipes_it(
-    socket_enabled: None, hass: HomeAssistant, sim: Simulator, config_dir: Path
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    config_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(recent_module, "PRUNE_INTERVAL", timedelta(seconds=0.2))
     entry = entry_for(sim, keep_on_disk=True, recent_count=2, keep_days=2, registered_image=True)
     await setup_entry(hass, entry, sim)
     recent = entry.runtime_data.recent
@@ -102,14 +107,12 @@ async def test_bounds_apply_on_disk_and_turning_it_off_wipes_it(
     assert old.event_id not in recent.store
     assert first.event_id not in recent.store
 
-    # Recognitions older than the days kept go at the next hourly pass.
+    # Recognitions older than the days kept go at the next pass (hourly; here, at once).
     recent.store.configure(10, recent.store.max_bytes)
     # As if it had been recovered from the box's history:
     recent.store.add(_recognition(old.event_id, dt_util.utcnow() - timedelta(days=3)))
     assert old.event_id in recent.store
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=1, seconds=1))
-    await hass.async_block_till_done()
-    assert old.event_id not in recent.store
+    await wait_for(lambda: old.event_id not in recent.store, what="the old one pruned")
 
     # Off: the folder goes, what is in memory stays.
     hass.config_entries.async_update_entry(entry, options={**entry.options, "keep_on_disk": False})
@@ -220,3 +223,17 @@ def _recognition(record_id: str, when: datetime) -> StoredRecognition:
         live=False,
         face=b"\xff\xd8face",
     )
+
+
+async def test_disabling_the_entry_forgets_what_is_in_memory(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: len(entry.runtime_data.recent.store) == 1, what="stored")
+    await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.entry_id in hass.data[DATA_STORES]  # a reload keeps it
+    await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
+    await hass.async_block_till_done()
+    assert entry.entry_id not in hass.data[DATA_STORES]
