@@ -25,7 +25,7 @@ from playwright.async_api import Locator, Page
 import pytest
 
 from tests.browser import harness
-from tests.e2e.demo import Demo
+from tests.e2e.demo import Demo, WebSocket
 
 SE5 = Path(__file__).resolve().parents[2] / "custom_components" / "se5"
 COMMON = json.loads((SE5 / "translations" / "en.json").read_text(encoding="utf-8"))["common"]
@@ -98,10 +98,14 @@ async def _add_card_through_the_picker(page: Page, demo: Demo) -> None:
     """Edit the dashboard, find the card in the picker, open its editor, save it."""
     await page.goto(f"{demo.url}/se5-demo/faces?edit=1")
     await page.get_by_role("button", name="Add card").first.click()
-    search = page.get_by_role("textbox", name="Search cards").or_(
-        page.get_by_placeholder("Search cards")
-    )
-    await search.first.fill("SE5")
+    # 2026.10 opens on "By entity"; 2025.4 on "By card".
+    by_card = page.get_by_role("tab", name="By card").or_(page.get_by_text("By card", exact=True))
+    await by_card.first.click()
+    await page.locator("hui-card-picker").wait_for()
+    await harness.screenshot(page, "card-picker-opened")
+    # 2025.4: a text field labelled "Search cards"; 2026.10: a search input with a placeholder.
+    search = page.locator("hui-card-picker").locator("input").first
+    await search.fill("SE5")
     title = page.locator("hui-card-picker").get_by_text("SE5 recognitions", exact=True)
     await title.first.wait_for()
     # Its preview is the card itself, live.
@@ -130,6 +134,14 @@ async def _login(page: Page, demo: Demo) -> None:
 
 @pytest.mark.timeout(900)
 async def test_card_in_the_picker_and_live_faces(page: Page, ready_demo: Demo) -> None:
+    try:
+        await _card_in_the_picker_and_live_faces(page, ready_demo)
+    except BaseException:
+        await harness.screenshot(page, "card-ui-failure")  # what the page showed
+        raise
+
+
+async def _card_in_the_picker_and_live_faces(page: Page, ready_demo: Demo) -> None:
     await _login(page, ready_demo)
     # Registered by the integration itself: the picker knows it on first load.
     assert await page.evaluate(
@@ -165,20 +177,27 @@ async def test_card_in_the_picker_and_live_faces(page: Page, ready_demo: Demo) -
     await _screenshot(card, "card")
 
     # The media browser: SE5 recognitions → the box → a camera with recognitions.
+    async with aiohttp.ClientSession() as session:
+        token = ready_demo.owner()["token"]
+        async with WebSocket(session, ready_demo.url, token) as ws:
+            entries = await ws.call("config_entries/get", domain="se5")
+    box_title = entries[0]["title"]
     await page.goto(f"{ready_demo.url}/media-browser/browser")
     browser = page.locator("ha-media-player-browse")
-    await harness.screenshot(page, "media-browser-0-sources")
-    await browser.get_by_text(COMMON["media_source_title"], exact=True).first.click()
-    boxes = browser.locator(".child, ha-list-item, mwc-list-item")
-    await boxes.first.wait_for()
-    await harness.screenshot(page, "media-browser-1-boxes")
-    await boxes.first.click()
-    busy = browser.get_by_text(re.compile(r"\((?!0\))\d+\)$"))  # a camera with recognitions
-    await busy.first.wait_for()
-    await harness.screenshot(page, "media-browser-2-cameras")
-    await busy.first.click()
-    recognitions = browser.get_by_text(re.compile(r" · \d{4}-\d{2}-\d{2} "))
-    await recognitions.first.wait_for()
+
+    def shown(text: str | re.Pattern[str]) -> Locator:
+        """An item of the browser (a grid card or a list row) showing `text`."""
+        items = browser.locator(".child, ha-list-item, mwc-list-item").filter(visible=True)
+        return items.filter(has_text=text).first
+
+    await shown(COMMON["media_source_title"]).click()
+    await shown(box_title).click()
+    busy = shown(re.compile(r"\([1-9]\d*\)"))  # a camera with recognitions
+    await busy.wait_for()
+    await harness.screenshot(page, "media-browser-cameras")
+    await busy.click()
+    await shown(re.compile(r" · \d{4}-\d{2}-\d{2} ")).wait_for()
+    await browser.locator("ha-media-browser-thumbnail, .image").first.wait_for()
     await page.wait_for_timeout(1000)  # the thumbnails are fetched with the user's login
     await page.mouse.move(0, 0)  # no tooltip in the picture
     await _screenshot(page, "media-browser")
