@@ -33,11 +33,16 @@ from .coordinator import Se5PushCoordinator
 from .data import Se5ConfigEntry, Se5Data
 from .device_list import Se5DeviceCoordinator, async_list_devices
 from .health import Se5HealthCoordinator
+from .image_options import async_enable_scene_cameras
+from .labels import async_load_labels
 from .migration import VERSION, async_migrate_entry
 from .people import Se5PeopleCoordinator
+from .recent import Se5Recent
 from .recovery import Se5Recovery, storage_key
 from .registry import Se5Registry, box_identifier
 from .services import async_setup_services
+from .views import async_setup_views
+from .websocket import async_setup_websocket
 
 __all__ = ["async_migrate_entry"]
 
@@ -45,8 +50,13 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions (they exist whether or not a box is loaded)."""
+    """Register the actions, the image view, the card and its websocket commands.
+
+    They exist whether or not a box is loaded.
+    """
     async_setup_services(hass)
+    async_setup_websocket(hass)
+    await async_setup_views(hass)
     return True
 
 
@@ -81,20 +91,31 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     device_list = Se5DeviceCoordinator(hass, entry, client, entry.unique_id, devices)
     people = Se5PeopleCoordinator(hass, entry, client)
     health = Se5HealthCoordinator(hass, entry, client)
+    recent = Se5Recent(hass, entry, client)
+    await recent.async_load()
     push = Se5PushCoordinator(
-        hass, entry, client.dialect or Dialect(entry.data[CONF_DIALECT]), device_list, registry
+        hass,
+        entry,
+        client.dialect or Dialect(entry.data[CONF_DIALECT]),
+        device_list,
+        registry,
+        recent=recent,
     )
     recovery = Se5Recovery(hass, entry, client, push)
     await recovery.async_load()
     # Neither is needed to follow recognitions: their entities wait for a later refresh.
     await people.async_refresh()
     await health.async_refresh()
+    await async_load_labels(hass)  # the logbook describes recognitions from the cache
 
-    data = Se5Data(client, box, door_api, registry, device_list, people, health, push, recovery)
+    data = Se5Data(
+        client, box, door_api, registry, device_list, people, health, push, recovery, recent
+    )
     entry.runtime_data = data
     await data.async_sync()
     _async_wire(entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_enable_scene_cameras(hass, entry)
     push.async_start()
     return True
 
@@ -172,6 +193,7 @@ def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
 
 async def _async_options_updated(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
     await entry.runtime_data.async_apply_options()
+    async_enable_scene_cameras(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
@@ -180,12 +202,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool
     if unloaded:
         await entry.runtime_data.push.async_stop()
         await entry.runtime_data.recovery.async_save()
+        await entry.runtime_data.recent.async_unload()
     return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
-    """Forget what was stored for the box and its repair issues."""
+    """Forget what was stored for the box (recognitions kept on disk too), its repair issues."""
     await Store[dict[str, object]](hass, 1, storage_key(entry.entry_id)).async_remove()
+    await Se5Recent.async_remove(hass, entry.entry_id)
     for domain, issue_id in list(ir.async_get(hass).issues):
         if domain == DOMAIN and entry.entry_id in issue_id:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

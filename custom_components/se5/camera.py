@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from homeassistant.components.camera import Camera, CameraEntityDescription
 from homeassistant.core import HomeAssistant
@@ -12,6 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .client import Device, Recognition
 from .data import Se5ConfigEntry, Se5Data
 from .entity import Se5DeviceEntity, async_setup_device_entities
+from .image_options import SCENE_KEY, scene_wanted
 
 PARALLEL_UPDATES = 0
 
@@ -30,8 +31,9 @@ CAMERAS: tuple[Se5CameraEntityDescription, ...] = (
         image_fn=lambda recognition: recognition.face_image or recognition.scene_image,
     ),
     Se5CameraEntityDescription(
-        key="last_scene",
+        key=SCENE_KEY,
         translation_key="last_scene",
+        # Enabled when the options ask for scene photos (see `image_options.py` for later changes).
         entity_registry_enabled_default=False,
         image_fn=lambda recognition: recognition.scene_image,
     ),
@@ -43,11 +45,22 @@ async def async_setup_entry(
     entry: Se5ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the cameras of each followed device, now and later."""
+    """Set up the cameras of each followed device, now and later.
+
+    The "Last scene" camera is enabled from the start when scene photos are picked.
+    """
     await async_setup_device_entities(
         entry,
         async_add_entities,
-        lambda data, device: (Se5LastImageCamera(data, device, d) for d in CAMERAS),
+        lambda data, device: (Se5LastImageCamera(data, device, d) for d in _descriptions(entry)),
+    )
+
+
+def _descriptions(entry: Se5ConfigEntry) -> tuple[Se5CameraEntityDescription, ...]:
+    scene = scene_wanted(entry)
+    return tuple(
+        replace(d, entity_registry_enabled_default=True) if d.key == SCENE_KEY and scene else d
+        for d in CAMERAS
     )
 
 

@@ -23,6 +23,10 @@ CONF_FACE_IMAGE: Final = "face_image"
 CONF_SCENE_IMAGE: Final = "scene_image"
 CONF_REGISTERED_IMAGE: Final = "registered_image"
 CONF_PEOPLE: Final = "people"
+CONF_RECENT_COUNT: Final = "recent_count"
+CONF_RECENT_SIZE_MB: Final = "recent_size_mb"
+CONF_KEEP_ON_DISK: Final = "keep_on_disk"
+CONF_KEEP_DAYS: Final = "keep_days"
 CONF_FOLLOW_NEW: Final = "follow_new"
 """Follow devices the box lists after set-up without asking (default on)."""
 CONF_KNOWN_DEVICES: Final = "known_devices"
@@ -38,6 +42,16 @@ DEFAULT_IMAGES: Final = {
     CONF_SCENE_IMAGE: False,
     CONF_REGISTERED_IMAGE: False,
 }
+DEFAULT_RECENT: Final = {
+    CONF_RECENT_COUNT: 100,
+    CONF_RECENT_SIZE_MB: 50,
+    CONF_KEEP_ON_DISK: False,
+    CONF_KEEP_DAYS: 7,
+}
+"""The store of recent recognitions: the last 100 or 50 MB, in memory only, unless told."""
+MAX_RECENT_COUNT: Final = 1_000
+MAX_RECENT_SIZE_MB: Final = 1_000
+MAX_KEEP_DAYS: Final = 365
 WEB_UI_PORT: Final = 8888
 """The box's own web interface, linked as the devices' configuration URL."""
 
@@ -94,3 +108,5 @@ ATTR_SCORE: Final = "score"
 ATTR_TIMESTAMP: Final = "timestamp"
 ATTR_EVENT_ID: Final = "event_id"
 ATTR_RECOVERED: Final = "recovered"
+ATTR_FACE_URL: Final = "face_url"
+ATTR_SCENE_URL: Final = "scene_url"

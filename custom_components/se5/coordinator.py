@@ -53,7 +53,9 @@ from .event_data import small_scalars
 if TYPE_CHECKING:
     from .data import Se5ConfigEntry
     from .device_list import Se5DeviceCoordinator
+    from .recent import Se5Recent
     from .registry import Se5Registry
+    from .store import StoredRecognition
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,12 +85,16 @@ class Se5PushCoordinator:
         dialect: Dialect,
         devices: Se5DeviceCoordinator,
         registry: Se5Registry,
+        *,
+        recent: Se5Recent | None = None,
     ) -> None:
         self.hass = hass
         self.entry = entry
         self.host: str = entry.data[CONF_HOST]
         self.devices = devices
         self.registry = registry
+        self.recent = recent
+        """The store of recent recognitions with their images (fed before `se5_event`)."""
         self.last: dict[str, Recognition] = {}
         """The latest recognition of each followed device (live or recovered)."""
         self.sightings: dict[str, Recognition] = {}
@@ -227,8 +233,10 @@ class Se5PushCoordinator:
         previous = self.last.get(device_id)
         if live or previous is None or recognition.timestamp >= previous.timestamp:
             self.last[device_id] = recognition
+        stored = self.recent.async_add(recognition, live, self.images) if self.recent else None
         self.hass.bus.async_fire(
-            EVENT_SE5 if live else EVENT_SE5_RECOVERED, self.event_data(recognition, ha_device_id)
+            EVENT_SE5 if live else EVENT_SE5_RECOVERED,
+            self.event_data(recognition, ha_device_id, stored),
         )
         for listener in self._device_listeners.get(device_id, ()):
             listener(recognition, live)
@@ -246,8 +254,17 @@ class Se5PushCoordinator:
         for listener in self._any_listeners:
             listener(recognition, live)
 
-    def event_data(self, recognition: Recognition, ha_device_id: str) -> dict[str, Any]:
-        """The bus event's data: small, flat, no image (every field is in the README)."""
+    def event_data(
+        self,
+        recognition: Recognition,
+        ha_device_id: str,
+        stored: StoredRecognition | None = None,
+    ) -> dict[str, Any]:
+        """The bus event's data: small, flat, no image (every field is in the README).
+
+        With `stored`, the relative URLs of that recognition's own images (`face_url`, and
+        `scene_url` when there is a scene photo), served by the integration's view.
+        """
         device = self.devices.data.get(recognition.device_id)
         data: dict[str, Any] = {
             "device_id": ha_device_id,
@@ -262,6 +279,8 @@ class Se5PushCoordinator:
             data[ATTR_EVENT_ID] = recognition.event_id
         if info := small_scalars(recognition.identity_info):
             data[ATTR_IDENTITY_INFO] = info
+        if stored is not None and self.recent is not None:
+            data.update(self.recent.urls(stored))
         return data
 
     # Stream state ------------------------------------------------------------------------------

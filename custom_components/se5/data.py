@@ -14,6 +14,7 @@ from .coordinator import Se5PushCoordinator
 from .device_list import Se5DeviceCoordinator
 from .health import Se5HealthCoordinator
 from .people import Se5PeopleCoordinator
+from .recent import Se5Recent
 from .recovery import Se5Recovery
 from .registry import Se5Registry, person_identifier
 
@@ -34,6 +35,8 @@ class Se5Data:
     health: Se5HealthCoordinator
     push: Se5PushCoordinator
     recovery: Se5Recovery
+    recent: Se5Recent
+    """The recent recognitions with their images (view, media source, card)."""
 
     @property
     def box_uid(self) -> str:
@@ -81,6 +84,7 @@ class Se5Data:
         """Apply changed options at once: devices, people, the subscription on the socket."""
         self.devices.async_forget_unpicked()
         await self.async_sync()
+        await self.recent.async_apply_options()
         await self.push.async_resubscribe()
 
 

@@ -17,6 +17,8 @@ RECOGNITION = EventEntityDescription(
     key="recognition",
     translation_key="recognition",
     event_types=PERSON_TYPES,
+    # Each event would be a second logbook row next to se5_event's (see logbook.py).
+    entity_registry_enabled_default=False,
 )
 
 

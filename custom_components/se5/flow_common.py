@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -28,10 +31,18 @@ from .const import (
     CONF_DEVICES,
     CONF_FACE_IMAGE,
     CONF_FOLLOW_NEW,
+    CONF_KEEP_DAYS,
+    CONF_KEEP_ON_DISK,
     CONF_KNOWN_DEVICES,
+    CONF_RECENT_COUNT,
+    CONF_RECENT_SIZE_MB,
     CONF_REGISTERED_IMAGE,
     CONF_SCENE_IMAGE,
     DEFAULT_IMAGES,
+    DEFAULT_RECENT,
+    MAX_KEEP_DAYS,
+    MAX_RECENT_COUNT,
+    MAX_RECENT_SIZE_MB,
     SMALL_DEVICE_LIST,
 )
 
@@ -111,4 +122,38 @@ def selection_options(user_input: dict[str, Any], known: set[str]) -> dict[str, 
         CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
         CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
         CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],
+    }
+
+
+def _number(minimum: int, maximum: int, unit: str | None = None) -> NumberSelector:
+    config = NumberSelectorConfig(min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX)
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
+def recent_schema(current: dict[str, Any]) -> vol.Schema:
+    """How many recent recognitions to keep with their images, and whether on disk."""
+    values = {**DEFAULT_RECENT, **current}
+    return vol.Schema(
+        {
+            vol.Required(CONF_RECENT_COUNT, default=values[CONF_RECENT_COUNT]): _number(
+                0, MAX_RECENT_COUNT
+            ),
+            vol.Required(CONF_RECENT_SIZE_MB, default=values[CONF_RECENT_SIZE_MB]): _number(
+                1, MAX_RECENT_SIZE_MB, "MB"
+            ),
+            vol.Required(CONF_KEEP_ON_DISK, default=values[CONF_KEEP_ON_DISK]): BooleanSelector(),
+            vol.Required(CONF_KEEP_DAYS, default=values[CONF_KEEP_DAYS]): _number(1, MAX_KEEP_DAYS),
+        }
+    )
+
+
+def recent_options(user_input: dict[str, Any]) -> dict[str, Any]:
+    """The options from the recent-recognitions form (numbers as integers)."""
+    return {
+        CONF_RECENT_COUNT: int(user_input[CONF_RECENT_COUNT]),
+        CONF_RECENT_SIZE_MB: int(user_input[CONF_RECENT_SIZE_MB]),
+        CONF_KEEP_ON_DISK: bool(user_input[CONF_KEEP_ON_DISK]),
+        CONF_KEEP_DAYS: int(user_input[CONF_KEEP_DAYS]),
     }

@@ -24,7 +24,13 @@ from .const import (
     MAX_PEOPLE,
     MAX_PEOPLE_OPTIONS,
 )
-from .flow_common import error_key, selection_options, selection_schema
+from .flow_common import (
+    error_key,
+    recent_options,
+    recent_schema,
+    selection_options,
+    selection_schema,
+)
 
 
 def people_schema(people: list[Person], followed: list[str]) -> tuple[vol.Schema, int]:
@@ -89,7 +95,7 @@ class Se5OptionsFlow(OptionsFlow):
             self._people = []
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Devices and images."""
+        """Devices and images, and how many recent recognitions are kept with their images."""
         entry = self.config_entry
         if self._devices is None:
             try:
@@ -99,11 +105,17 @@ class Se5OptionsFlow(OptionsFlow):
         devices = self._devices or []
         if user_input is not None:
             known = {device.id for device in devices}
-            self._selection = selection_options(user_input, known)
+            self._selection = {
+                **selection_options(user_input, known),
+                **recent_options(user_input),
+            }
             return await self.async_step_people()
+        options = dict(entry.options)
         return self.async_show_form(
             step_id="init",
-            data_schema=selection_schema(devices, entry.data[CONF_DIALECT], dict(entry.options)),
+            data_schema=selection_schema(devices, entry.data[CONF_DIALECT], options).extend(
+                recent_schema(options).schema
+            ),
             description_placeholders={"count": str(len(devices)), "host": entry.data[CONF_HOST]},
         )
 

@@ -67,11 +67,13 @@ DEVICE_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
     Se5SensorEntityDescription(
         key="last_person",
         translation_key="last_person",
+        entity_registry_enabled_default=False,  # a logbook row per change (see logbook.py)
         value_fn=_person,
     ),
     Se5SensorEntityDescription(
         key="last_person_type",
         translation_key="last_person_type",
+        entity_registry_enabled_default=False,  # a logbook row per change (see logbook.py)
         device_class=SensorDeviceClass.ENUM,
         options=PERSON_TYPES,
         value_fn=lambda _data, recognition: recognition.person_type.value,
@@ -88,6 +90,7 @@ DEVICE_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
     Se5SensorEntityDescription(
         key="last_recognition",
         translation_key="last_recognition",
+        entity_registry_enabled_default=False,  # a logbook row per change (see logbook.py)
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda _data, recognition: recognition.timestamp,
     ),

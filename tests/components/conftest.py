@@ -31,6 +31,14 @@ from custom_components.se5.registry import device_identifier, person_identifier
 from se5sim import Simulator
 from tests.helpers import wait_for
 
+PER_RECOGNITION = (
+    ("event", "recognition"),
+    ("sensor", "last_person"),
+    ("sensor", "last_person_type"),
+    ("sensor", "last_recognition"),
+)
+"""Entities disabled by default that write a state per recognition."""
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
@@ -94,15 +102,22 @@ async def setup_entry(
 ) -> None:
     """Set the entry up and wait until the box has its subscription (events now flow).
 
-    The recognition counter, disabled by default, is enabled unless told, so that tests can
-    read it.
+    The recognition counter and the per-recognition entities (the event entity, the "Last
+    person", "Last person type" and "Last recognition" sensors), disabled by default, are
+    enabled unless told, so that tests can read them.
     """
     subscribed = len(sim.subscriptions)
     entry.add_to_hass(hass)
     if enable_counter:
-        er.async_get(hass).async_get_or_create(
+        registry = er.async_get(hass)
+        registry.async_get_or_create(
             "sensor", DOMAIN, f"{entry.unique_id}_recognitions", config_entry=entry
         )
+        for device in sim.devices:
+            for platform, key in PER_RECOGNITION:
+                registry.async_get_or_create(
+                    platform, DOMAIN, uid(entry, device.id, key), config_entry=entry
+                )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     await wait_for(

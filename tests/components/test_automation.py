@@ -20,8 +20,9 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.se5 import logbook as se5_logbook
 from custom_components.se5.const import DOMAIN, EVENT_SE5, EVENT_SE5_RECOVERED
 from custom_components.se5.device_trigger import TRIGGER_TYPES
+from custom_components.se5.labels import KIND_ICONS
 from se5sim import Simulator
-from tests.components.conftest import ha_box, ha_device
+from tests.components.conftest import entity_id, ha_box, ha_device, uid
 from tests.helpers import wait_for
 
 
@@ -102,8 +103,9 @@ def logbook_describers(hass: HomeAssistant) -> dict[str, Callable[[Any], dict[st
     ("language", "person_type", "name", "expected"),
     [
         ("en", "vip", "小明", "recognized 小明 (VIP)"),
-        ("en", "stranger", "stranger", "recognized Stranger (Stranger)"),
+        ("en", "stranger", "stranger", "saw a stranger"),
         ("zh-Hans", "blacklist", "Carlos", "识别到 Carlos（黑名单）"),  # noqa: RUF001
+        ("zh-Hans", "stranger", "", "发现陌生人"),
     ],
 )
 async def test_logbook_describes_recognitions(
@@ -117,7 +119,8 @@ async def test_logbook_describes_recognitions(
     expected: str,
 ) -> None:
     hass.config.language = language
-    await translation.async_get_translations(hass, language, "entity", {DOMAIN})
+    for category in ("entity", "common"):
+        await translation.async_get_translations(hass, language, category, {DOMAIN})
     describers = logbook_describers(hass)
     assert set(describers) == {EVENT_SE5, EVENT_SE5_RECOVERED}
     camera = ha_device(hass, entry, sim.devices[0].id)
@@ -125,7 +128,13 @@ async def test_logbook_describes_recognitions(
     data = {"device_id": camera.id, "person_type": person_type, "identity_name": name}
     describer = describers[EVENT_SE5]
     entry_text = describer(SimpleNamespace(data=data))
-    assert entry_text == {"name": sim.devices[0].name, "message": expected}
+    assert entry_text == {
+        "name": sim.devices[0].name,
+        "message": expected,
+        "icon": KIND_ICONS[person_type],
+        # The row links to the device's event entity (enabled by setup_entry in these tests).
+        "entity_id": entity_id(hass, "event", uid(entry, sim.devices[0].id, "recognition")),
+    }
     # Without a device, the name from the event is used.
     fallback = describer(
         SimpleNamespace(data={"device_name": "Gate 9", "person_type": "vip", "identity_name": "A"})

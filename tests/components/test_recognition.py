@@ -59,6 +59,8 @@ async def test_one_recognition_everywhere(
         "timestamp",
         "event_id",
         "identity_info",
+        "face_url",
+        "scene_url",
     }
     assert datetime.fromisoformat(data["timestamp"]).timestamp() == pytest.approx(
         sent.timestamp_ms / 1000
@@ -164,9 +166,12 @@ async def test_face_falls_back_to_scene_and_scene_camera(
     assert len(scene.content) > 100_000
 
 
-async def test_scene_camera_disabled_by_default(
-    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+async def test_scene_camera_disabled_without_scene_photos(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
 ) -> None:
+    # With scene photos picked it is enabled: tests/components/test_image_options.py.
+    entry = entry_for(sim, scene_image=False)
+    await setup_entry(hass, entry, sim)
     scene_camera = entity_id(hass, "camera", uid(entry, sim.devices[0].id, "last_scene"))
     registry_entry = er.async_get(hass).async_get(scene_camera)
     assert registry_entry is not None

@@ -1,0 +1,142 @@
+"""The blueprints of blueprints/automation/se5, loaded by Home Assistant and run for real.
+
+A VIP at a gate opens its relay (the simulator's relay recorder sees the call) and a lock; a
+blacklisted person sends a notification whose image is that recognition's own face.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from pathlib import Path
+import shutil
+
+from homeassistant.components.blueprint import DomainBlueprints
+from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.se5.const import EVENT_SE5
+from se5sim import Simulator
+from tests.components.conftest import entry_for, ha_device, setup_entry
+from tests.helpers import wait_for
+
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "se5"
+
+
+@pytest.fixture
+def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A configuration folder holding the blueprints, as after an import."""
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(BLUEPRINTS, tmp_path / "blueprints" / "automation" / "se5")
+    return tmp_path
+
+
+async def test_blueprints_are_valid(hass: HomeAssistant, config_dir: Path) -> None:
+    assert await async_setup_component(hass, "automation", {})
+    domain_blueprints: DomainBlueprints = hass.data[BLUEPRINT_DOMAIN]["automation"]
+    found = await domain_blueprints.async_get_blueprints()
+    assert set(found) == {"se5/open_door.yaml", "se5/notify_face.yaml"}
+    for path, blueprint in found.items():
+        assert not isinstance(blueprint, Exception), f"{path}: {blueprint}"
+        assert blueprint.metadata["source_url"].endswith(f"blueprints/automation/{path}")
+        assert blueprint.metadata["homeassistant"]["min_version"] == "2025.4.0"
+
+
+async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    config_dir: Path,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    gate = next(d for d in sim.devices if d.relay)
+    assert gate.relay is not None
+    lobby = next(d for d in sim.devices if not d.relay)
+    gate_device = ha_device(hass, entry, gate.id)
+    lobby_device = ha_device(hass, entry, lobby.id)
+    assert gate_device is not None
+    assert lobby_device is not None
+
+    notified: list[ServiceCall] = []
+    unlocked: list[ServiceCall] = []
+    hass.services.async_register("notify", "my_phone", notified.append)
+    hass.services.async_register("lock", "unlock", unlocked.append)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "id": "door",
+                    "alias": "Let VIPs in",
+                    "use_blueprint": {
+                        "path": "se5/open_door.yaml",
+                        "input": {
+                            "camera": gate_device.id,
+                            "person_types": ["vip"],
+                            "min_score": 0,
+                            "locks": ["lock.front_door"],
+                        },
+                    },
+                },
+                {
+                    "id": "alert",
+                    "alias": "Blacklisted at the gates",
+                    "use_blueprint": {
+                        "path": "se5/notify_face.yaml",
+                        "input": {
+                            "notify_action": "notify.my_phone",
+                            "cameras": [gate_device.id, lobby_device.id],
+                        },
+                    },
+                },
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("automation.let_vips_in").state == "on"  # type: ignore[union-attr]
+    assert hass.states.get("automation.blacklisted_at_the_gates").state == "on"  # type: ignore[union-attr]
+    events = async_capture_events(hass, EVENT_SE5)
+
+    # An employee at the gate: not a VIP, nobody on the blacklist: nothing happens.
+    await sim.fire(gate.id, person_type="employee")
+    # A VIP at the gate: its relay opens (through the box) and the lock too; no notification.
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    await sim.fire(gate.id, identity_id=vip.identity_id)
+    await wait_for(lambda: sim.relay_actions, what="the relay call")
+    await wait_for(lambda: unlocked, what="the lock call")
+    assert len(sim.relay_actions) == 1
+    action = sim.relay_actions[0]["action"][0]
+    assert action["action_ip"] == gate.relay["ip"]
+    assert str(action["action_port"]) == str(gate.relay["door_port"])
+    assert unlocked[0].data["entity_id"] == ["lock.front_door"]
+
+    # A blacklisted person in the lobby: a notification with that recognition's face.
+    sent = await sim.fire(lobby.id, person_type="blacklist")
+    await wait_for(lambda: notified, what="the notification")
+    await hass.async_block_till_done()
+    assert len(events) == 3
+    assert len(notified) == 1
+    call = notified[0].data
+    image = call["data"]["image"]
+    assert image == events[2].data["face_url"]
+    assert call["title"] == lobby.name
+    assert lobby.name in call["message"]
+    assert "blacklist" in call["message"]
+    response = await (await hass_client()).get(image)
+    assert response.status == HTTPStatus.OK
+    assert await response.read() == sent.face_jpeg
+    assert len(sim.relay_actions) == 1  # no door for the blacklist
+    assert len(unlocked) == 1
+
+    # A stranger on a camera not picked: no notification.
+    third = next(d for d in sim.devices if d not in (gate, lobby))
+    await sim.fire(third.id, person_type="stranger")
+    await wait_for(lambda: len(events) == 4, what="se5_event")
+    await hass.async_block_till_done()
+    assert len(notified) == 1
