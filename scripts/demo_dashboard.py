@@ -1,4 +1,5 @@
-"""The demo's dashboard: the box's cameras with their last faces and people.
+"""The demo's dashboard: the live recognitions card, the cameras' last faces and doors, the
+people followed, and the box.
 
 `dashboard_config` is the one place that says what the dashboard shows; `scripts/demo_ready.py`
 saves its result as the "SE5 demo" dashboard (/se5-demo, opened first) when it adds the box. A card
@@ -21,24 +22,40 @@ class CameraEntities:
 
 @dataclass
 class BoxEntities:
-    """The box device and its entities (by translation key)."""
+    """The box device and its entities (by translation key), its cameras and its people."""
 
     name: str
     entities: dict[str, str] = field(default_factory=dict)
     cameras: list[CameraEntities] = field(default_factory=list)
+    people: list[CameraEntities] = field(default_factory=list)
+    """Followed people (a device each, entities `photo`, `last_seen`, `last_seen_at`)."""
 
 
-# The last-recognition sensors shown under each face, in this order.
-PERSON_SENSORS = ("last_person", "last_person_type", "last_score", "last_recognition")
+# Under each face: the score of the last recognition and the door, when the device has one.
+CAMERA_ROWS = ("last_score", "open_door")
+# The box's own rows: the stream, the register and its health.
+BOX_ROWS = (
+    "event_stream",
+    "registered_people",
+    "core_temperature",
+    "disk_usage",
+    "boot_time",
+    "recognitions",
+)
+
+
+def recognitions_card() -> dict[str, object]:
+    """The integration's own live card: recent recognitions with their faces."""
+    return {"type": "custom:se5-recognitions-card", "limit": 8, "show_registered": True}
 
 
 def camera_card(camera: CameraEntities) -> dict[str, object]:
-    """The last face of one camera and who it was.
+    """The last face of one camera, its score and its door.
 
     The picture is the camera's still image, which the frontend fetches again every 10 s.
     (A "live" view would update at once, but Home Assistant ends a camera's MJPEG stream when
     the camera has no image yet, so a card opened before its camera's first recognition would
-    stay empty until the page is reloaded.)
+    stay empty until the page is reloaded.) The live card above shows each face at once.
     """
     cards: list[dict[str, object]] = []
     if face := camera.entities.get("last_face"):
@@ -52,21 +69,42 @@ def camera_card(camera: CameraEntities) -> dict[str, object]:
                 "show_name": True,
             }
         )
-    rows = [camera.entities[key] for key in PERSON_SENSORS if key in camera.entities]
+    rows = [camera.entities[key] for key in CAMERA_ROWS if key in camera.entities]
     if rows:
         cards.append({"type": "entities", "entities": rows, "state_color": False})
     return {"type": "vertical-stack", "cards": cards}
 
 
+def people_cards(people: list[CameraEntities]) -> list[dict[str, object]]:
+    """The followed people: their registered photos, and when and where each was last seen."""
+    photos = [p.entities["photo"] for p in people if "photo" in p.entities]
+    seen = [
+        {"entity": p.entities["last_seen"], "name": p.name}
+        for p in people
+        if "last_seen" in p.entities
+    ]
+    cards: list[dict[str, object]] = []
+    if photos:
+        cards.append({"type": "glance", "title": "People", "entities": photos, "columns": 4})
+    if seen:
+        cards.append({"type": "entities", "title": "Last seen", "entities": seen})
+    return cards
+
+
 def box_card(box: BoxEntities) -> dict[str, object]:
-    """The box: its event stream and the recognitions received."""
-    rows = [box.entities[key] for key in ("event_stream", "recognitions") if key in box.entities]
+    """The box: its event stream, its register and its health."""
+    rows = [box.entities[key] for key in BOX_ROWS if key in box.entities]
     return {"type": "entities", "title": box.name, "entities": rows}
 
 
 def dashboard_config(box: BoxEntities) -> dict[str, object]:
     """The Lovelace configuration of the demo's dashboard."""
-    cards = [box_card(box), *(camera_card(camera) for camera in box.cameras)]
+    cards = [
+        recognitions_card(),
+        *(camera_card(camera) for camera in box.cameras),
+        *people_cards(box.people),
+        box_card(box),
+    ]
     return {
         "title": "SE5 demo",
         "views": [

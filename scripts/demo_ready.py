@@ -203,7 +203,9 @@ async def box_entities(ha: HomeAssistant, entry_id: str) -> BoxEntities:
             cameras[device_id].entities[_key(entity)] = entity["entity_id"]
         elif device_id in box_ids:
             box.entities[_key(entity)] = entity["entity_id"]
-    box.cameras = list(cameras.values())
+    # A followed person is a device of the box too: the one with a registered photo.
+    box.people = [c for c in cameras.values() if "photo" in c.entities]
+    box.cameras = [c for c in cameras.values() if "photo" not in c.entities]
     return box
 
 

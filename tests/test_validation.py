@@ -382,3 +382,18 @@ def test_services() -> None:
                     selector.validate_selector(spec["selector"])
             if service and service.get("target"):
                 selector.TargetSelector.CONFIG_SCHEMA(service["target"])
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_no_plural_or_select_arguments(language: str) -> None:
+    """Home Assistant checks a non-English string's placeholders with Python's str.format
+    parser (helpers/translation.py, `_validate_placeholders`), which logs an ERROR for an ICU
+    `{n, plural, ...}` or `{x, select, ...}` argument: on a Chinese server, each would be an
+    error in the log. Counts are written as plain placeholders instead."""
+    import string
+
+    for path, value in leaves(translations(language)):
+        try:
+            list(string.Formatter().parse(value))
+        except ValueError as err:
+            raise AssertionError(f"{language} {path}: {err}") from None

@@ -54,6 +54,13 @@ async def async_get_config_entry_diagnostics(
         },
         "recognitions": push.recognitions,
         "recovery": data.recovery.diagnostics(),
+        "recent": {
+            "stored": len(data.recent.store),
+            "bytes": data.recent.store.size,
+            "max_count": data.recent.store.max_count,
+            "max_bytes": data.recent.store.max_bytes,
+            "on_disk": data.recent.disk is not None,
+        },
         "last_recognitions": {
             device_id: _redacted(recognition) for device_id, recognition in push.last.items()
         },

@@ -200,10 +200,14 @@ async def test_missed_while_down_are_found_afterwards(
     sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
 ) -> None:
     client = client_for(sim, session, dialect=dialect)
-    before = await sim.fire(sim.devices[0].id, person_type="vip")
+    # A second apart on the box's clock: fired at once, two could share a millisecond, and the
+    # history is asked for what came strictly after `before`.
+    now = int(time.time() * 1000)
+    before = await sim.fire(sim.devices[0].id, person_type="vip", timestamp_ms=now - 3000)
     await sim.go_down()
     missed = [
-        await sim.fire(sim.devices[1].id, person_type=kind) for kind in ("employee", "stranger")
+        await sim.fire(sim.devices[1].id, person_type=kind, timestamp_ms=now - 2000 + step)
+        for step, kind in ((0, "employee"), (1000, "stranger"))
     ]
     assert all(s.delivered == 0 for s in missed)
     with pytest.raises(Se5ConnectionError):

@@ -30,13 +30,13 @@ async def _json(response: aiohttp.ClientResponse) -> Any:
 async def _wait_for_recognition(
     session: aiohttp.ClientSession, demo: Demo, headers: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Until a last-person sensor has a value; all states then."""
+    """Until a last-score sensor has a value (enabled by default); all states then."""
     for _ in range(240):
         async with session.get(f"{demo.url}/api/states", headers=headers) as response:
             states: list[dict[str, Any]] = await _json(response)
         if any(
             s["entity_id"].startswith("sensor.")
-            and s["entity_id"].endswith("_last_person")
+            and s["entity_id"].endswith("_last_score")
             and s["state"] not in ("unknown", "unavailable")
             for s in states
         ):
