@@ -160,7 +160,7 @@ async def _card_in_the_picker_and_live_faces(page: Page, ready_demo: Demo) -> No
             row = card.locator(f'li[data-id="{record_id}"]')
             face = row.locator("img.face")
             await row.wait_for(timeout=LIVE_WITHIN_S * 1000)
-            await harness.wait_image_loaded(face, timeout_ms=LIVE_WITHIN_S * 1000)
+            await harness.wait_image_loaded(face, timeout_s=LIVE_WITHIN_S)
             latencies.append(time.monotonic() - arrived)
             name = (await row.locator(".name").inner_text()).strip()
             if data["person_type"] == "stranger":
