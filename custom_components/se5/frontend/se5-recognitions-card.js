@@ -318,8 +318,21 @@ class Se5RecognitionsCard extends HTMLElement {
   }
 }
 
-if (!customElements.get(CARD)) {
-  customElements.define(CARD, Se5RecognitionsCard);
+let pickerEntry = false;
+
+function defineCard() {
+  if (!customElements.get(CARD)) {
+    try {
+      customElements.define(CARD, Se5RecognitionsCard);
+    } catch (err) {
+      console.warn(`${CARD}: not defined`, err);
+      return;
+    }
+  }
+  if (pickerEntry) {
+    return;
+  }
+  pickerEntry = true;
   const home = () => document.querySelector("home-assistant");
   window.customCards = window.customCards || [];
   window.customCards.push({
@@ -334,3 +347,10 @@ if (!customElements.get(CARD)) {
     documentationURL: "https://github.com/se5-home-assistant/se5#faces-recent-recognitions-card-media-browser-blueprints",
   });
 }
+
+defineCard();
+// Extra modules load beside the frontend's own code. When this one runs first, the frontend
+// can set up its element registry afterwards and not see the card (seen on HA 2026.10: the
+// dashboard then shows "custom element doesn't exist" until a reload): define it again once the
+// app itself is defined.
+customElements.whenDefined("home-assistant").then(defineCard);
