@@ -6,7 +6,10 @@ Runs `python -m se5sim`'s own command line with the same arguments, with two cha
 benchmarks (bench/soak.py, bench/bench_ha.py): the random recognitions (`--rate`) wait for
 SIGUSR1 (so that Home Assistant can be measured idle first) and stop on SIGUSR2; and every
 second FILE gets a JSON line with the recognitions fired, those delivered to at least one
-connection, the bytes of their images and the subscriptions received.
+connection, the bytes of their images and the subscriptions received. With `--control`, each
+JSON line on stdin is a recognition to fire (`Simulator.fire`'s keywords, e.g. `{"device_id":
+"...", "timestamp_ms": 1700000000000}`), answered by a JSON line with the image bytes it sent,
+or `{"drop": true}`: the event socket's connections are closed (as a restarting box does).
 Once up, it prints one JSON line on stdout (serial, MAC, ports, device ids, identity ids) before
 the simulator's banner.
 """
@@ -28,6 +31,7 @@ from se5sim import Simulator, __main__ as se5sim_main
 from se5sim.model import SentRecognition
 
 COUNT_FILE: Path | None = None
+CONTROL = False
 
 
 class CountingSimulator(Simulator):
@@ -40,6 +44,7 @@ class CountingSimulator(Simulator):
         self.delivered = 0
         self.image_bytes = 0
         self._writer: asyncio.Task[None] | None = None
+        self._control: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await super().start()
@@ -47,6 +52,8 @@ class CountingSimulator(Simulator):
         loop.add_signal_handler(signal.SIGUSR1, self.set_rate, self.target_rate)
         loop.add_signal_handler(signal.SIGUSR2, self.set_rate, 0.0)
         self._writer = loop.create_task(self._write_counts())
+        if CONTROL:
+            self._control = loop.create_task(self._fire_from_stdin())
         info = {
             "serial": self.serial,
             "mac": self.mac,
@@ -60,10 +67,11 @@ class CountingSimulator(Simulator):
         print(json.dumps(info), flush=True)
 
     async def stop(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
+        for task in (self._writer, self._control):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self._dump()
         await super().stop()
 
@@ -74,6 +82,20 @@ class CountingSimulator(Simulator):
             self.delivered += 1
         self.image_bytes += len(sent.face_jpeg) + len(sent.scene_jpeg)
         return sent
+
+    async def _fire_from_stdin(self) -> None:
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        while line := await reader.readline():
+            request = json.loads(line)
+            if request.pop("drop", False):
+                await self.drop_connections()
+                print("{}", flush=True)
+                continue
+            sent = await self.fire(**request)
+            answer = {"face": len(sent.face_jpeg), "scene": len(sent.scene_jpeg)}
+            print(json.dumps(answer), flush=True)
 
     async def _write_counts(self) -> None:
         while True:
@@ -96,11 +118,12 @@ class CountingSimulator(Simulator):
 
 
 def main() -> int:
-    global COUNT_FILE  # noqa: PLW0603 - one simulator per process
+    global COUNT_FILE, CONTROL
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--count-file", type=Path, required=True)
+    parser.add_argument("--control", action="store_true")
     ours, rest = parser.parse_known_args()
-    COUNT_FILE = ours.count_file
+    COUNT_FILE, CONTROL = ours.count_file, ours.control
     se5sim_main.Simulator = CountingSimulator  # type: ignore[misc]
     return se5sim_main.main(rest)
 
