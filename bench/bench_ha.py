@@ -332,7 +332,7 @@ async def run(quick: bool, only: set[str]) -> list[Row]:
     if "pipeline" in only:
         rows += await pipeline_rows(scale)
     if "recorder" in only:
-        rows += await ha_recorder.rows(300 // scale)
+        rows += await ha_recorder.rows(300 // scale, 16_000 // scale)
     if "many" in only:
         rows += await ha_many.rows(1000)
     return rows
