@@ -49,12 +49,9 @@ async def home_assistant() -> AsyncIterator[HomeAssistant]:
     config_dir = tempfile.mkdtemp(prefix="se5-bench-")
     # Removed at exit: Home Assistant's executor may still write its registries after the stop.
     atexit.register(shutil.rmtree, config_dir, ignore_errors=True)
-    with (
-        patch(
-            "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=AsyncResolver(),
-        ),
-    ):
+    resolver = AsyncResolver()
+    resolver.real_close = resolver.close  # type: ignore[attr-defined] # HA 2026 closes it so
+    with patch("homeassistant.helpers.aiohttp_client._async_make_resolver", return_value=resolver):
         async with async_test_home_assistant(config_dir=config_dir) as hass:
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # enable_custom_integrations
             try:
