@@ -5,7 +5,7 @@
 
 What it does (numbers, not assertions; everything it writes goes under --dir, never the repo):
 1. starts the box (bench/sim_box.py: `python -m se5sim --dialect v5 --devices 4`, free ports,
-   face crop and scene photo in every frame, ~0.5 MB frames) in its own process;
+   face crop and scene photo in every frame, ~0.45 MB frames) in its own process;
 2. writes a Home Assistant configuration like the demo's (recorder on SQLite, logbook, history,
    frontend, automation) with a copy of custom_components/se5 and the SE5 entry already in
    `.storage/core.config_entries`, as the config flow makes it (all devices, face + scene,
