@@ -303,14 +303,19 @@ def _percentile(values: list[float], q: int) -> float:
 # Table -------------------------------------------------------------------------------------
 
 
-def print_table(rows: list[Row]) -> None:
-    print(f"{'measure':58} {'unit':9} {'raw loop':>10} {'client':>10} {'ratio':>7}  goal")
+def print_table(rows: list[Row], base: str = "raw loop", measured: str = "client") -> None:
+    width = max([58, *(len(row.what) for row in rows)])
+    print(f"{'measure':{width}} {'unit':9} {base:>10} {measured:>10} {'ratio':>7}  goal")
     for row in rows:
         raw = "" if row.raw is None else f"{row.raw:10.2f}"
         print(
-            f"{row.what:58} {row.unit:9} {raw:>10} {row.client:10.2f} {row.ratio():>7}  {row.goal}"
+            f"{row.what:{width}} {row.unit:9} {raw:>10} {row.client:10.2f} {row.ratio():>7}  "
+            f"{row.goal}"
         )
-    print("ratio: client / raw for throughput, raw / client for times (1.00x = as good as raw)")
+    print(
+        f"ratio: {measured} / {base} for throughput, {base} / {measured} for times "
+        f"(1.00x = as good as the {base})"
+    )
 
 
 async def run(quick: bool) -> list[Row]:

@@ -1,17 +1,20 @@
 """A bench box in its own process: after each subscription, sends a scripted run of V5 frames.
 
     python bench/box.py --kind small|image|large|huge|limit|over --count N [--rate R] [--batch B]
+                        [--device-id cam-1] [--delay 0]
 
 Prints its port on the first line of stdout. Frames carry `event_id` = the sender's
 `time.monotonic_ns()` just before the write (the clock is system-wide, so the client can take
-the latency), `device_id` "cam-1", a face crop and a scene photo of random bytes as base64:
+the latency), `device_id` "cam-1" (or --device-id), a face crop and a scene photo of random
+bytes as base64:
   small  ~1 KB, no image;
   image  ~450 KB: 24 KiB face crop, 312 KiB scene photo (as base64: 32 KB + 416 KB);
   large  ~0.6 MB: 32 KiB face crop, 420 KiB scene photo;
   huge   ~16 MB: a 12 MiB scene photo;
   limit  ~30.7 MiB (a 23 MiB photo), just under the client's 32 MiB limit;
   over   ~100 MiB (a 75 MiB photo), over it.
-Rate 0 sends as fast as the socket takes them, `batch` frames per write.
+Rate 0 sends as fast as the socket takes them, `batch` frames per write. `delay` seconds pass
+between a subscription and its first frame (a Home Assistant set-up finishing meanwhile).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ _ID_WIDTH = 20
 _PLACEHOLDER = "#" * _ID_WIDTH
 
 
-def template(kind: str) -> tuple[bytes, bytes]:
+def template(kind: str, device_id: str = "cam-1") -> tuple[bytes, bytes]:
     """The frame's bytes before and after its event id."""
     face, scene = {
         "small": (0, 0),
@@ -50,7 +53,7 @@ def template(kind: str) -> tuple[bytes, bytes]:
     if scene:
         ext["spot_pic"] = base64.b64encode(os.urandom(scene * 1024)).decode()
     frame = {
-        "device_id": "cam-1",
+        "device_id": device_id,
         "event_id": _PLACEHOLDER,
         "video_id": "v-1",
         "identity_id": "888888",
@@ -75,8 +78,10 @@ def build(before: bytes, after: bytes) -> bytes:
     return header(len(payload)) + payload
 
 
-async def serve(kind: str, count: int, rate: float, batch: int) -> None:
-    before, after = template(kind)
+async def serve(
+    kind: str, count: int, rate: float, batch: int, *, device_id: str = "cam-1", delay: float = 0.0
+) -> None:
+    before, after = template(kind, device_id)
     box = WsBox()
     print(await box.start(), flush=True)
     runs = 0
@@ -84,6 +89,7 @@ async def serve(kind: str, count: int, rate: float, batch: int) -> None:
         while True:
             runs += 1
             await box.wait_for_subscription(count=runs, timeout=3600)
+            await asyncio.sleep(delay)
             try:
                 await _send_run(box, (before, after), count, rate, batch)
             except ConnectionError:
@@ -119,9 +125,20 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=0.0)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--device-id", default="cam-1")
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt, ConnectionError):
-        asyncio.run(serve(args.kind, args.count, args.rate, args.batch))
+        asyncio.run(
+            serve(
+                args.kind,
+                args.count,
+                args.rate,
+                args.batch,
+                device_id=args.device_id,
+                delay=args.delay,
+            )
+        )
 
 
 if __name__ == "__main__":

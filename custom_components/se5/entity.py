@@ -93,6 +93,8 @@ class Se5DeviceEntity(Se5Entity):
     Unavailable while the event stream is down or while the box does not list the device.
     """
 
+    _missing = False
+
     def __init__(self, data: Se5Data, device: Device, description: EntityDescription) -> None:
         self.data = data
         self.device_id = device.id
@@ -116,11 +118,25 @@ class Se5DeviceEntity(Se5Entity):
         """Follow the stream's state, the device list and the device's recognitions."""
         await super().async_added_to_hass()
         push = self.data.push
+        self._missing = self.data.devices.is_missing(self.device_id)
         self.async_on_remove(push.async_add_state_listener(self._async_write_if_changed))
-        self.async_on_remove(self.data.devices.async_add_listener(self._async_write_if_changed))
+        self.async_on_remove(self.data.devices.async_add_listener(self._async_device_list_read))
         self.async_on_remove(
             push.async_add_device_listener(self.device_id, self._async_recognition)
         )
+
+    @callback
+    def _async_device_list_read(self) -> None:
+        """The box's device list was read: write only if this device's listing changed.
+
+        The stream's state reaches the entities through their own listener, in batches; a read
+        of the list that lands meanwhile (one follows each reconnection) must not write every
+        entity of a thousand devices in one turn of the event loop.
+        """
+        missing = self.data.devices.is_missing(self.device_id)
+        if missing != self._missing:
+            self._missing = missing
+            self._async_write_if_changed()
 
     @callback
     def _async_recognition(self, recognition: Recognition, live: bool) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.se5 import coordinator as coordinator_module
 from custom_components.se5.const import EVENT_SE5
 from se5sim import Simulator
 from tests.components.conftest import entity_id, uid
@@ -93,3 +95,62 @@ async def test_a_failing_handler_does_not_end_the_stream(
     assert hub.last[sim.devices[0].id].event_id == sent.event_id
     assert "Error handling a recognition" in caplog.text
     assert hub.connected
+
+
+async def test_device_list_read_writes_only_listing_changes(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read of the device list (one follows each reconnection) writes the entities of the
+    devices whose listing changed, not those still waiting for the stream's state, which
+    reaches them in batches (a thousand devices' entities must not all be written at once)."""
+    monkeypatch.setattr(coordinator_module, "STATE_BATCH", 2)
+    data = entry.runtime_data
+    registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    by_device = {
+        device.id: {
+            reg.entity_id
+            for reg in registered
+            if reg.disabled_by is None and reg.unique_id.startswith(uid(entry, device.id, ""))
+        }
+        for device in sim.devices
+    }
+    device_entities = set().union(*by_device.values())
+    written: list[str] = []
+    during_read: list[tuple[int, int]] = []
+
+    @callback
+    def on_state(event: Event[EventStateChangedData]) -> None:
+        written.append(event.data["entity_id"])
+
+    def read_device_list() -> None:
+        """Between two batches of the stream's state: the list is read and nothing changed."""
+        waiting = sum(hass.states.is_state(eid, STATE_UNAVAILABLE) for eid in device_entities)
+        before = len(written)
+        data.devices.async_update_listeners()
+        during_read.append((waiting, len(written) - before))
+
+    @callback
+    def connected(reconnected: bool) -> None:
+        if reconnected:  # before the first batch: the read runs after it, before the next
+            hass.loop.call_soon(read_device_list)
+
+    entry.async_on_unload(data.push.async_add_reconnect_hook(connected))
+    entry.async_on_unload(hass.bus.async_listen(EVENT_STATE_CHANGED, on_state))
+    await sim.drop_connections()
+    await wait_for(lambda: during_read, what="the read between two batches")
+    await hass.async_block_till_done()
+
+    waiting, writes = during_read[0]
+    assert waiting > 0  # the read came while entities were still waiting for the stream's state
+    assert writes == 0
+    assert not any(hass.states.is_state(eid, STATE_UNAVAILABLE) for eid in device_entities)
+
+    removed = sim.devices[0].id
+    sim.remove_device(removed)  # now the listing of one device changes
+    await data.devices.async_refresh()
+    gone = {eid for eid in device_entities if hass.states.is_state(eid, STATE_UNAVAILABLE)}
+    assert gone == by_device[removed]
