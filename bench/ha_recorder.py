@@ -32,9 +32,9 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from sqlalchemy import text
 
 CONFIGS: tuple[tuple[str, str], ...] = (
-    ("entities enabled by default", ""),
-    ("+ every per-camera entity (Last scene)", "cameras"),
-    ("+ the box's Recognitions counter", "cameras,counter"),
+    ("default options and entities (face crop)", ""),
+    ("+ scene photo (V5) and its camera", "scene"),
+    ("+ every per-recognition entity (event, last person, type, time, counter)", "scene,all"),
 )
 
 
@@ -127,11 +127,17 @@ async def bytes_per_recognition(count: int, extra: str) -> dict[str, float]:
             recorder_helper.async_initialize_recorder(hass)  # as Home Assistant's bootstrap does
             assert await async_setup_component(hass, "recorder", {"recorder": {"db_url": db_url}})
             # As the config flow makes the entry: all devices, the small register followed.
-            entry = make_entry(info, people=info["people"])
+            entry = make_entry(info, people=info["people"], scene_image="scene" in extra)
             enable: list[tuple[str, str]] = []
-            if "cameras" in extra:
+            if "scene" in extra:
                 enable += [("camera", f"{device}_last_scene") for device in info["devices"]]
-            if "counter" in extra:
+            if "all" in extra:
+                for device in info["devices"]:
+                    enable.append(("event", f"{device}_recognition"))
+                    enable += [
+                        ("sensor", f"{device}_{key}")
+                        for key in ("last_person", "last_person_type", "last_recognition")
+                    ]
                 enable.append(("sensor", "recognitions"))
             await set_up(hass, entry, enable=tuple(enable))
             await async_wait_recording_done(hass)
