@@ -91,14 +91,20 @@ def sidebar(page: Page) -> Locator:
     return page.locator('ha-sidebar a[href="/config"]')
 
 
-async def start_adding_integration(page: Page, url: str, name: str) -> None:
-    """Settings > Devices & services > Add integration, search `name` and pick it: its config
-    flow's first form opens."""
+async def search_integration(page: Page, url: str, name: str) -> None:
+    """Settings > Devices & services > Add integration, and type `name` in the brand search."""
     await page.goto(f"{url}/config/integrations/dashboard")
     await page.get_by_role("button", name="Add integration").click()
     label = "Search for a brand name"  # a label on 2025.4, a placeholder on 2026.10
     search = page.get_by_role("textbox", name=label).or_(page.get_by_placeholder(label))
     await search.press_sequentially(name, delay=20)
+    await page.get_by_text(name, exact=True).wait_for()
+
+
+async def start_adding_integration(page: Page, url: str, name: str) -> None:
+    """Search `name` among the integrations to add and pick it: its config flow's first form
+    opens."""
+    await search_integration(page, url, name)
     await page.get_by_text(name, exact=True).click()
 
 

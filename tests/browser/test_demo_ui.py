@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import importlib.util
 import json
 from pathlib import Path
 import time
@@ -26,6 +27,10 @@ from tests.e2e.demo import Demo, free_port
 SE5 = Path(__file__).resolve().parents[2] / "custom_components" / "se5"
 TRANSLATIONS = SE5 / "translations" / "en.json"
 MANIFEST = json.loads((SE5 / "manifest.json").read_text(encoding="utf-8"))
+DOMAIN = MANIFEST["domain"]
+# Home Assistant 2026.3+ serves a custom integration's own brand/ images (its `brands`
+# component); older releases ask the brands website, which this machine cannot reach.
+SERVES_OWN_BRAND = importlib.util.find_spec("homeassistant.components.brands") is not None
 
 
 def _strings() -> dict[str, object]:
@@ -141,8 +146,13 @@ async def test_by_hand_onboarding_and_adding_the_box(
     await page.get_by_role("button", name="Finish").click()  # "All set!"
     await harness.sidebar(page).wait_for()
 
-    # Add integration, found by its name.
-    await harness.start_adding_integration(page, demo.url, MANIFEST["name"])
+    # Add integration, found by its name; from Home Assistant 2026.3 on (its `brands`
+    # component serves a custom integration's own brand/ folder) with our icon.
+    await harness.search_integration(page, demo.url, MANIFEST["name"])
+    if SERVES_OWN_BRAND:
+        await harness.wait_image_loaded(page.locator(f'img[src*="/{DOMAIN}/icon"]'))
+    await harness.screenshot(page, "by-hand-02-search")
+    await page.get_by_text(MANIFEST["name"], exact=True).click()
     title = user_step["title"]
     await page.get_by_text(title).wait_for()
 
@@ -158,7 +168,7 @@ async def test_by_hand_onboarding_and_adding_the_box(
     await page.get_by_role("button", name="Submit").click()
     error = strings["error"]["cannot_connect"]  # type: ignore[index]
     await page.get_by_text(error).wait_for()
-    await harness.screenshot(page, "by-hand-02-wrong-port")
+    await harness.screenshot(page, "by-hand-03-wrong-port")
 
     # The right one: the devices step lists the simulator's cameras, all picked.
     await harness.field(page, user_step["data"]["rest_port"]).fill(str(demo.rest_port))
@@ -167,7 +177,7 @@ async def test_by_hand_onboarding_and_adding_the_box(
     assert len(names) == demo.devices
     for name in names:
         assert await page.get_by_role("checkbox", name=name).is_checked()
-    await harness.screenshot(page, "by-hand-03-devices")
+    await harness.screenshot(page, "by-hand-04-devices")
     await page.get_by_role("button", name="Submit").click()
 
     # Created: the success dialog names the devices; then the device list shows them.
@@ -177,11 +187,19 @@ async def test_by_hand_onboarding_and_adding_the_box(
             .or_(page.get_by_placeholder(name, exact=True))
             .first.wait_for()
         )
-    await harness.screenshot(page, "by-hand-04-created")
+    await harness.screenshot(page, "by-hand-05-created")
     await page.goto(f"{demo.url}/config/devices/dashboard")
     for name in names:
         await page.get_by_text(name, exact=True).first.wait_for()
-    await harness.screenshot(page, "by-hand-05-devices-listed")
+    if SERVES_OWN_BRAND:
+        await harness.wait_image_loaded(page.locator(f'img[src*="/{DOMAIN}/icon"]'))
+    await harness.screenshot(page, "by-hand-06-devices-listed")
+    # The integration's page, with its icon and the box.
+    await page.goto(f"{demo.url}/config/integrations/integration/{DOMAIN}")
+    await page.get_by_text(MANIFEST["name"]).first.wait_for()
+    if SERVES_OWN_BRAND:
+        await harness.wait_image_loaded(page.locator(f'img[src*="/{DOMAIN}/"]'))
+    await harness.screenshot(page, "by-hand-07-integration-page")
     # Home Assistant's frontend reports its own script errors to the log: 2025.4's brand list
     # sometimes throws while it loads (dialog-add-integration.ts, reading 'domain'). Those are
     # the frontend's; everything else must be clean.
