@@ -54,7 +54,11 @@ def _write_file(folder: Path, path: Path, data: bytes) -> None:
 
 
 def write(folder: Path, record: StoredRecognition) -> None:
-    """Write one recognition: its images, then its metadata (which says it is whole)."""
+    """Write one recognition: its images, then its metadata (which says it is whole).
+
+    Runs in the executor: images still as the box sent them are decoded here, off the loop.
+    """
+    record.resolve()
     images = {"face": record.face, "scene": record.scene}
     for kind, data in images.items():
         if data is not None:

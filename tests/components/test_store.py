@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -165,6 +166,9 @@ def test_configure_and_age_limit() -> None:
 def test_from_recognition_reads_only_the_images_picked() -> None:
     stored, registered = from_recognition(recognition(), True, ImageSelection(face=True))
     assert stored.id == "9f0c-11"
+    assert stored.has("face")
+    assert stored.image_bytes == len(b"face")
+    stored.resolve()  # images are read when something reads them
     assert stored.face == b"face"
     assert stored.scene is None
     assert registered is None
@@ -172,6 +176,7 @@ def test_from_recognition_reads_only_the_images_picked() -> None:
     stored, registered = from_recognition(
         recognition(), False, ImageSelection(face=False, scene=True, registered=True)
     )
+    stored.resolve()
     assert stored.face is None
     assert stored.scene == b"scene"
     assert registered == b"photo"
@@ -186,6 +191,28 @@ def test_from_recognition_reads_only_the_images_picked() -> None:
     assert stored.has("face")
     assert stored.has("scene")
     assert not stored.has("registered")
+
+
+def test_images_stay_as_the_box_sent_them_until_read() -> None:
+    """Storing a recognition decodes nothing; its size is known from the base64 already."""
+    from custom_components.se5.client.images import Base64Image
+
+    jpeg = bytes(range(256)) * 40
+    sent = recognition(
+        face_image=Base64Image(base64.b64encode(jpeg).decode()),
+        scene_image=Base64Image("data:image/jpeg;base64," + base64.b64encode(jpeg * 2).decode()),
+    )
+    stored, _ = from_recognition(sent, True, ImageSelection(face=True, scene=True))
+    assert stored.image_bytes == 3 * len(jpeg)
+    assert isinstance(sent.__dict__["_face_image"], Base64Image)  # not decoded
+    store = RecognitionStore(max_count=10, max_bytes=10**6)
+    store.add(stored)
+    assert store.size == stored.image_bytes + RECORD_OVERHEAD
+    assert store.image(stored, "scene") == jpeg * 2
+    assert store.image(stored, "face") == jpeg
+    assert stored.source is None
+    store.remove(stored.id)
+    assert store.size == 0  # the same count out as in
 
 
 @pytest.mark.parametrize("event_id", [None, "", "a/b", "../x", "x" * 65, "é"])

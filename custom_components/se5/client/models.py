@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 import json
-from typing import Any
+from typing import Any, Literal
 
-from .images import LazyImage
+from .images import LazyImage, image_size
 
 
 class Dialect(StrEnum):
@@ -165,6 +165,10 @@ class Recognition:
     """History only: id of the scene photo (None when the box keeps only the face crop)."""
     registered_image_id: str | None = None
     """History only: id of the matched person's registered photo."""
+
+    def image_size(self, name: Literal["face_image", "scene_image", "registered_image"]) -> int:
+        """The size of one of the images, in bytes, without decoding it (0 when absent)."""
+        return image_size(self.__dict__.get(f"_{name}"))
 
     @property
     def is_stranger(self) -> bool:
