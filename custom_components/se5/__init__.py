@@ -20,10 +20,11 @@ from .client import (
     Se5Client,
     Se5Error,
 )
-from .compat import device_by_identifier
 from .const import (
+    CONF_DEVICES,
     CONF_DIALECT,
     CONF_MAC,
+    CONF_PEOPLE,
     CONF_REST_PORT,
     CONF_SYSTEM_PORT,
     DOMAIN,
@@ -39,7 +40,7 @@ from .migration import VERSION, async_migrate_entry
 from .people import Se5PeopleCoordinator
 from .recent import Se5Recent
 from .recovery import Se5Recovery, storage_key
-from .registry import Se5Registry, box_identifier
+from .registry import Se5Registry, box_identifier, device_identifier, person_identifier
 from .services import async_setup_services
 from .views import async_setup_views
 from .websocket import async_setup_websocket
@@ -218,12 +219,17 @@ async def async_remove_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> None
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: Se5ConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete a device or person that is no longer followed (never the box)."""
-    data = entry.runtime_data
-    registry = data.registry
-    followed = {
-        *(registry.ha_device_id(d.id) for d in data.devices.followed),
-        *(registry.ha_person_id(p.identity_id) for p in data.followed_people()),
+    """Let the user delete a device or person that is no longer followed (never the box).
+
+    Decided from the entry's options, so that it also answers while the entry is not loaded
+    (retrying its set-up, box away); a followed one is unfollowed in the options instead.
+    """
+    box_uid = entry.unique_id
+    if box_uid is None:  # a 0.1 entry still waiting for its migration
+        return False
+    kept = {
+        box_identifier(box_uid),
+        *(device_identifier(box_uid, d) for d in entry.options.get(CONF_DEVICES, [])),
+        *(person_identifier(box_uid, p) for p in entry.options.get(CONF_PEOPLE, [])),
     }
-    box = device_by_identifier(dr.async_get(hass), box_identifier(data.box_uid), entry.entry_id)
-    return device.id not in followed and (box is None or device.id != box.id)
+    return not device.identifiers & kept

@@ -15,7 +15,7 @@ from custom_components.se5 import async_remove_config_entry_device
 from custom_components.se5.client import StreamState
 from custom_components.se5.const import CONF_DIALECT, DOMAIN
 from se5sim import Simulator
-from tests.components.conftest import entry_for, ha_box, ha_device, setup_entry, uid
+from tests.components.conftest import entry_for, ha_box, ha_device, ha_person, setup_entry, uid
 from tests.helpers import wait_for
 
 
@@ -127,18 +127,34 @@ async def test_reload_twenty_times_leaves_nothing(
     # verify_cleanup (autouse) fails the test on any lingering task or timer.
 
 
-async def test_remove_device(
-    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
-) -> None:
+async def test_remove_device(socket_enabled: None, hass: HomeAssistant, sim: Simulator) -> None:
+    followed, unfollowed = sim.people[:2]
+    entry = entry_for(sim, people=[followed.identity_id])
+    await setup_entry(hass, entry, sim)
     box = ha_box(hass, entry)
     camera = ha_device(hass, entry, sim.devices[0].id)
+    person = ha_person(hass, entry, followed.identity_id)
     assert box is not None
     assert camera is not None
+    assert person is not None
     assert not await async_remove_config_entry_device(hass, entry, box)
     assert not await async_remove_config_entry_device(hass, entry, camera)
+    assert not await async_remove_config_entry_device(hass, entry, person)
+    gone = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, uid(entry, "person", unfollowed.identity_id))},
+    )
+    assert await async_remove_config_entry_device(hass, entry, gone)
     stale = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={(DOMAIN, uid(entry, "gone-device"))}
     )
+    assert await async_remove_config_entry_device(hass, entry, stale)
+    # The same answers while the entry is not loaded (Home Assistant asks in any state).
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not await async_remove_config_entry_device(hass, entry, box)
+    assert not await async_remove_config_entry_device(hass, entry, camera)
+    assert not await async_remove_config_entry_device(hass, entry, person)
     assert await async_remove_config_entry_device(hass, entry, stale)
 
 
