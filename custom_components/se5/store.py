@@ -24,7 +24,7 @@ import re
 from typing import Literal
 import uuid
 
-from .client import ImageSelection, PersonType, Recognition
+from .client import Base64Image, ImageSelection, PersonType, Recognition, as_jpeg, held_size
 
 type ImageKind = Literal["face", "scene", "registered"]
 IMAGE_KINDS: tuple[ImageKind, ...] = ("face", "scene", "registered")
@@ -58,48 +58,38 @@ class StoredRecognition:
     timestamp: datetime
     live: bool
     """False for a recognition recovered from the box's history after a disconnection."""
-    face: bytes | None = field(default=None, repr=False)
-    scene: bytes | None = field(default=None, repr=False)
+    face: bytes | Base64Image | None = field(default=None, repr=False)
+    """The face crop: as the box sent it (base64), or bytes (read from disk, fetched)."""
+    scene: bytes | Base64Image | None = field(default=None, repr=False)
     has_registered: bool = False
     face_image_id: str | None = None
     """Recovered ones: the image id on the box, fetched on first request."""
     scene_image_id: str | None = None
-    source: Recognition | None = field(default=None, repr=False)
-    """A live recognition whose images are still as the box sent them: decoded on first read
-    (`resolve`). Most stored images are never looked at; decoding them all on arrival would
-    cost the event loop ~1.4 ms per MB."""
-    with_face: bool = False
-    with_scene: bool = False
-    size: int = 0
-    """Bytes of its own images once decoded (counted from the base64 at arrival; by default
-    the images given)."""
+    size: int = field(default=0, init=False)
+    """Memory its own images hold (their bytes, or their base64 text as sent)."""
 
     def __post_init__(self) -> None:
-        """Count the images given as bytes, when no size was."""
-        if not self.size:
-            self.size = len(self.face or b"") + len(self.scene or b"")
+        """Count the images given."""
+        self.size = held_size(self.face) + held_size(self.scene)
 
-    @property
-    def image_bytes(self) -> int:
-        """Bytes of its own images (registered photos are counted by the store)."""
-        return self.size
+    def image_of(self, kind: ImageKind) -> bytes | None:
+        """Its own face crop or scene photo as a JPEG (None when not held).
 
-    def resolve(self) -> None:
-        """Decode the images still held as the box sent them."""
-        if (source := self.source) is None:
-            return
-        self.source = None
-        if self.with_face:
-            self.face = source.face_image
-        if self.with_scene:
-            self.scene = source.scene_image
+        Images stay as the box sent them: most are never looked at, and decoding each on
+        arrival would cost the event loop ~1.4 ms per MB; one read decodes, and keeps nothing.
+        """
+        if kind == "face":
+            return as_jpeg(self.face)
+        if kind == "scene":
+            return as_jpeg(self.scene)
+        return None
 
     def has(self, kind: ImageKind) -> bool:
         """Whether the image can be served (held, or fetchable from the box)."""
         if kind == "face":
-            return self.face is not None or self.with_face or self.face_image_id is not None
+            return self.face is not None or self.face_image_id is not None
         if kind == "scene":
-            return self.scene is not None or self.with_scene or self.scene_image_id is not None
+            return self.scene is not None or self.scene_image_id is not None
         return self.has_registered
 
     @property
@@ -120,12 +110,12 @@ def from_recognition(
 ) -> tuple[StoredRecognition, bytes | None]:
     """A record for a recognition and its registered photo, keeping only the images picked.
 
-    Its own images stay as the box sent them until something reads them (`resolve`); images
-    that the options leave out are never read. The registered photo is decoded now: the store
-    keeps one per person and compares it with the last one.
+    Its own images are kept as the box sent them, undecoded (`image_of` decodes on reading);
+    images that the options leave out are never read. The registered photo is decoded now:
+    the store keeps one per person and compares it with the last one.
     """
-    face_size = recognition.image_size("face_image") if images.face else 0
-    scene_size = recognition.image_size("scene_image") if images.scene else 0
+    face = recognition.held_image("face_image") if images.face else None
+    scene = recognition.held_image("scene_image") if images.scene else None
     registered = recognition.registered_image if images.registered else None
     record = StoredRecognition(
         id=record_id(recognition),
@@ -136,13 +126,11 @@ def from_recognition(
         score=recognition.score,
         timestamp=recognition.timestamp,
         live=live,
+        face=face,
+        scene=scene,
         has_registered=registered is not None and bool(recognition.identity_id),
-        face_image_id=recognition.face_image_id if images.face and not face_size else None,
-        scene_image_id=recognition.scene_image_id if images.scene and not scene_size else None,
-        source=recognition if face_size or scene_size else None,
-        with_face=bool(face_size),
-        with_scene=bool(scene_size),
-        size=face_size + scene_size,
+        face_image_id=recognition.face_image_id if images.face and face is None else None,
+        scene_image_id=recognition.scene_image_id if images.scene and scene is None else None,
     )
     return record, registered
 
@@ -195,12 +183,9 @@ class RecognitionStore:
 
     def image(self, record: StoredRecognition, kind: ImageKind) -> bytes | None:
         """An image held in memory (None when absent or not fetched yet)."""
-        record.resolve()
-        if kind == "face":
-            return record.face
-        if kind == "scene":
-            return record.scene
-        return self.registered_photo(record)
+        if kind == "registered":
+            return self.registered_photo(record)
+        return record.image_of(kind)
 
     def recent(
         self,
@@ -233,7 +218,7 @@ class RecognitionStore:
         self, record: StoredRecognition, registered: bytes | None = None
     ) -> StoredRecognition | None:
         """Keep a recognition (replacing one with the same id); None when it does not fit."""
-        alone = record.image_bytes + RECORD_OVERHEAD + len(registered or b"")
+        alone = record.size + RECORD_OVERHEAD + len(registered or b"")
         if self.max_count <= 0 or alone > self.max_bytes:
             return None  # it would push everything else out and still not fit
         if record.id in self._records:
@@ -253,7 +238,7 @@ class RecognitionStore:
         self._records[record.id] = record
         self._keys[record.id] = key
         insort(self._order, key)
-        self._bytes += record.image_bytes + RECORD_OVERHEAD
+        self._bytes += record.size + RECORD_OVERHEAD
         self._evict()
         if record.id not in self._records:
             return None
@@ -266,7 +251,7 @@ class RecognitionStore:
             return None
         key = self._keys.pop(record_id_)
         del self._order[bisect_left(self._order, key)]
-        self._bytes -= record.image_bytes + RECORD_OVERHEAD
+        self._bytes -= record.size + RECORD_OVERHEAD
         if record.has_registered:
             self._registered_refs[record.identity_id] -= 1
             if self._registered_refs[record.identity_id] <= 0:

@@ -58,8 +58,7 @@ def write(folder: Path, record: StoredRecognition) -> None:
 
     Runs in the executor: images still as the box sent them are decoded here, off the loop.
     """
-    record.resolve()
-    images = {"face": record.face, "scene": record.scene}
+    images = {"face": record.image_of("face"), "scene": record.image_of("scene")}
     for kind, data in images.items():
         if data is not None:
             _write_file(folder, folder / f"{record.id}.{kind}.jpg", data)

@@ -115,28 +115,33 @@ async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
     assert action["action_ip"] == gate.relay["ip"]
     assert str(action["action_port"]) == str(gate.relay["door_port"])
     assert unlocked[0].data["entity_id"] == ["lock.front_door"]
+    # The box refusing the relay does not keep the lock shut.
+    sim.fail_relay("error")
+    await sim.fire(gate.id, identity_id=vip.identity_id)
+    await wait_for(lambda: len(unlocked) == 2, what="the lock call with the relay failing")
+    sim.clear_relay_failure()
 
     # A blacklisted person in the lobby: a notification with that recognition's face.
     sent = await sim.fire(lobby.id, person_type="blacklist")
     await wait_for(lambda: notified, what="the notification")
     await hass.async_block_till_done()
-    assert len(events) == 3
+    assert len(events) == 4
     assert len(notified) == 1
     call = notified[0].data
     image = call["data"]["image"]
-    assert image == events[2].data["face_url"]
+    assert image == events[3].data["face_url"]
     assert call["title"] == lobby.name
     assert lobby.name in call["message"]
     assert "blacklist" in call["message"]
     response = await (await hass_client()).get(image)
     assert response.status == HTTPStatus.OK
     assert await response.read() == sent.face_jpeg
-    assert len(sim.relay_actions) == 1  # no door for the blacklist
-    assert len(unlocked) == 1
+    assert len(sim.relay_actions) == 2  # the refused call, and no door for the blacklist
+    assert len(unlocked) == 2
 
     # A stranger on a camera not picked: no notification.
     third = next(d for d in sim.devices if d not in (gate, lobby))
     await sim.fire(third.id, person_type="stranger")
-    await wait_for(lambda: len(events) == 4, what="se5_event")
+    await wait_for(lambda: len(events) == 5, what="se5_event")
     await hass.async_block_till_done()
     assert len(notified) == 1

@@ -167,18 +167,16 @@ def test_from_recognition_reads_only_the_images_picked() -> None:
     stored, registered = from_recognition(recognition(), True, ImageSelection(face=True))
     assert stored.id == "9f0c-11"
     assert stored.has("face")
-    assert stored.image_bytes == len(b"face")
-    stored.resolve()  # images are read when something reads them
-    assert stored.face == b"face"
+    assert stored.size == len(b"face")
+    assert stored.image_of("face") == b"face"
     assert stored.scene is None
     assert registered is None
     assert not stored.has_registered
     stored, registered = from_recognition(
         recognition(), False, ImageSelection(face=False, scene=True, registered=True)
     )
-    stored.resolve()
     assert stored.face is None
-    assert stored.scene == b"scene"
+    assert stored.image_of("scene") == b"scene"
     assert registered == b"photo"
     assert stored.has_registered
     assert not stored.live
@@ -194,23 +192,25 @@ def test_from_recognition_reads_only_the_images_picked() -> None:
 
 
 def test_images_stay_as_the_box_sent_them_until_read() -> None:
-    """Storing a recognition decodes nothing; its size is known from the base64 already."""
+    """Storing a recognition decodes nothing, and it is counted by what it holds: the base64
+    text as sent. Reading decodes, byte-exact, and keeps the text (not a second copy)."""
     from custom_components.se5.client.images import Base64Image
 
     jpeg = bytes(range(256)) * 40
-    sent = recognition(
-        face_image=Base64Image(base64.b64encode(jpeg).decode()),
-        scene_image=Base64Image("data:image/jpeg;base64," + base64.b64encode(jpeg * 2).decode()),
-    )
+    face_text = base64.b64encode(jpeg).decode()
+    scene_text = "data:image/jpeg;base64," + base64.b64encode(jpeg * 2).decode()
+    sent = recognition(face_image=Base64Image(face_text), scene_image=Base64Image(scene_text))
     stored, _ = from_recognition(sent, True, ImageSelection(face=True, scene=True))
-    assert stored.image_bytes == 3 * len(jpeg)
+    assert stored.size == len(face_text) + len(scene_text)
     assert isinstance(sent.__dict__["_face_image"], Base64Image)  # not decoded
     store = RecognitionStore(max_count=10, max_bytes=10**6)
     store.add(stored)
-    assert store.size == stored.image_bytes + RECORD_OVERHEAD
+    assert store.size == stored.size + RECORD_OVERHEAD
     assert store.image(stored, "scene") == jpeg * 2
     assert store.image(stored, "face") == jpeg
-    assert stored.source is None
+    assert isinstance(stored.face, Base64Image)
+    assert isinstance(stored.scene, Base64Image)
+    assert store.size == stored.size + RECORD_OVERHEAD  # reading changed nothing held
     store.remove(stored.id)
     assert store.size == 0  # the same count out as in
 

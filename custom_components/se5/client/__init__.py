@@ -12,7 +12,7 @@ from .errors import (
     Se5NotABoxError,
     Se5ServerError,
 )
-from .images import decode_image
+from .images import Base64Image, as_jpeg, decode_image, held_size
 from .models import (
     BoxInfo,
     Device,
@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_REST_PORT",
     "DEFAULT_SYSTEM_PORT",
     "Backoff",
+    "Base64Image",
     "BoxInfo",
     "Device",
     "Dialect",
@@ -57,7 +58,9 @@ __all__ = [
     "StreamState",
     "StreamStats",
     "Subscription",
+    "as_jpeg",
     "decode_image",
+    "held_size",
     "parse_event",
     "parse_frame",
     "probe_event_socket",

@@ -35,20 +35,18 @@ class Base64Image:
         return f"Base64Image({len(self.text)} characters)"
 
 
-def image_size(value: bytes | Base64Image | None) -> int:
-    """The size in bytes of an image, decoded or not (from the base64's length, no decoding).
-
-    Exact for base64 without whitespace inside (4 characters per 3 bytes); an image that would
-    not decode is counted as if it would.
-    """
+def held_size(value: bytes | Base64Image | None) -> int:
+    """The memory an image holds as it is: its bytes, or its base64 text's characters."""
     if value is None:
         return 0
-    if isinstance(value, bytes):
-        return len(value)
-    text = value.text
-    if text.startswith("data:") and (mark := text.find(_DATA_URL_MARK)) >= 0:
-        text = text[mark + len(_DATA_URL_MARK) :]
-    return len(text.strip().rstrip("=")) * 3 // 4
+    return len(value) if isinstance(value, bytes) else len(value.text)
+
+
+def as_jpeg(value: bytes | Base64Image | None) -> bytes | None:
+    """The JPEG of an image held either way (decoded now when it is still text; not kept)."""
+    if isinstance(value, Base64Image):
+        return decode_image(value.text)
+    return value
 
 
 def encoded_image(value: object) -> Base64Image | None:

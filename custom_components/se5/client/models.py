@@ -9,7 +9,7 @@ from enum import StrEnum
 import json
 from typing import Any, Literal
 
-from .images import LazyImage, image_size
+from .images import Base64Image, LazyImage
 
 
 class Dialect(StrEnum):
@@ -166,9 +166,15 @@ class Recognition:
     registered_image_id: str | None = None
     """History only: id of the matched person's registered photo."""
 
-    def image_size(self, name: Literal["face_image", "scene_image", "registered_image"]) -> int:
-        """The size of one of the images, in bytes, without decoding it (0 when absent)."""
-        return image_size(self.__dict__.get(f"_{name}"))
+    def held_image(
+        self, name: Literal["face_image", "scene_image", "registered_image"]
+    ) -> bytes | Base64Image | None:
+        """One of the images as held now, without decoding it.
+
+        The box's base64 text, or the JPEG once something has read it.
+        """
+        value = self.__dict__.get(f"_{name}")
+        return value if isinstance(value, bytes | Base64Image) else None
 
     @property
     def is_stranger(self) -> bool:
