@@ -94,6 +94,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     health = Se5HealthCoordinator(hass, entry, client)
     recent = Se5Recent(hass, entry, client)
     await recent.async_load()
+    entry.async_on_unload(recent.async_unload)  # also when a later step fails
     push = Se5PushCoordinator(
         hass,
         entry,
@@ -203,7 +204,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool
     if unloaded:
         await entry.runtime_data.push.async_stop()
         await entry.runtime_data.recovery.async_save()
-        await entry.runtime_data.recent.async_unload()
     return unloaded
 
 

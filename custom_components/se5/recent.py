@@ -78,6 +78,8 @@ class Se5Recent:
         count, size_mb, persist, days = self._options()
         self.store.configure(count, size_mb * MEGABYTE)
         if not persist:
+            # Turned off while the entry was not loaded: what was kept goes now.
+            await self.hass.async_add_executor_job(wipe, folder_of(self.hass, self.entry.entry_id))
             return
         self.disk = DiskMirror(self.hass, folder_of(self.hass, self.entry.entry_id))
         self._start_pruning()

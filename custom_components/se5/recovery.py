@@ -76,6 +76,7 @@ class Se5Recovery:
         self._seen: deque[tuple[str, ...]] = deque(maxlen=_SEEN)
         self._seen_set: set[tuple[str, ...]] = set()
         self._running = False
+        self._save_pending = False
 
     async def async_load(self) -> None:
         """Read the time of the latest recognition received before Home Assistant stopped."""
@@ -94,9 +95,14 @@ class Se5Recovery:
             self._seen_set.add(key)
         if self.last_timestamp_ms is None or recognition.timestamp_ms > self.last_timestamp_ms:
             self.last_timestamp_ms = recognition.timestamp_ms
-            self.store.async_delay_save(self._data, SAVE_DELAY)
+            # Once per SAVE_DELAY at most: asked again, HA's Store would push its write back,
+            # and a busy gate would never be written until Home Assistant stops.
+            if not self._save_pending:
+                self._save_pending = True
+                self.store.async_delay_save(self._data, SAVE_DELAY)
 
     def _data(self) -> _Stored:
+        self._save_pending = False  # called as the write happens
         return {"last_timestamp_ms": self.last_timestamp_ms or 0}
 
     async def async_save(self) -> None:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.se5 import recovery as recovery_module
 from custom_components.se5.const import EVENT_SE5, EVENT_SE5_RECOVERED
+from custom_components.se5.recovery import storage_key
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
 from tests.components.test_automation import logbook_describers
+from tests.components.test_store import recognition
 from tests.helpers import wait_for
 
 
@@ -138,3 +143,25 @@ async def test_history_failure_is_logged_and_the_stream_goes_on(
     await sim.fire(sim.devices[0].id)
     await wait_for(lambda: len(live) == 2, what="the stream goes on")
     await hass.async_block_till_done()
+
+
+async def test_a_busy_gate_still_writes_its_latest_time(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Recognitions closer together than the save delay do not put the write off forever:
+    after a crash, recovery starts from a time at most one delay old."""
+    monkeypatch.setattr(recovery_module, "SAVE_DELAY", 0.2)
+    recovery = entry.runtime_data.recovery
+    key = storage_key(entry.entry_id)
+    start = recovery.last_timestamp_ms or 0
+    for number in range(1, 41):  # 2 s of recognitions, one every 50 ms
+        recovery.async_note(recognition(timestamp_ms=start + number), live=True)
+        await asyncio.sleep(0.05)
+        if key in hass_storage:
+            break
+    assert key in hass_storage, "not written while recognitions kept coming"
+    assert hass_storage[key]["data"]["last_timestamp_ms"] > start

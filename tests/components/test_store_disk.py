@@ -10,6 +10,7 @@ import stat
 
 from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.util import dt as dt_util
 import pytest
 
@@ -237,3 +238,52 @@ async def test_disabling_the_entry_forgets_what_is_in_memory(
     await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
     await hass.async_block_till_done()
     assert entry.entry_id not in hass.data[DATA_STORES]
+
+
+async def test_turned_off_while_not_loaded_wipes_at_the_next_start(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, config_dir: Path
+) -> None:
+    entry = entry_for(sim, keep_on_disk=True)
+    await setup_entry(hass, entry, sim)
+    await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: len(entry.runtime_data.recent.store) == 1, what="stored")
+    await _flush(hass, entry.entry_id)
+    folder = config_dir / "se5" / entry.entry_id
+    assert any(folder.iterdir())
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "keep_on_disk": False})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not folder.exists()
+
+
+async def test_a_failed_set_up_leaves_no_pruning_timer(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    config_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A step after the store's failing sets the entry up to retry: the store's pruning
+    timer stops with it (each retry would add one)."""
+    entry = entry_for(sim, keep_on_disk=True)
+    entry.add_to_hass(hass)
+    made: list[recent_module.Se5Recent] = []
+    load = recent_module.Se5Recent.async_load
+
+    async def load_and_keep(recent: recent_module.Se5Recent) -> None:
+        made.append(recent)
+        await load(recent)
+
+    async def fail(*_args: object) -> None:
+        raise ConfigEntryNotReady("not yet")
+
+    monkeypatch.setattr(recent_module.Se5Recent, "async_load", load_and_keep)
+    monkeypatch.setattr(hass.config_entries, "async_forward_entry_setups", fail)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state.recoverable
+    assert len(made) == 1
+    assert made[0].disk is not None  # it had started
+    assert made[0]._stop_pruning is None  # and stopped
+    assert await hass.config_entries.async_unload(entry.entry_id)  # no more retries
