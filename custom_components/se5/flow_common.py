@@ -113,12 +113,22 @@ def selection_schema(devices: list[Device], dialect: str, current: dict[str, Any
     return vol.Schema(fields)
 
 
-def selection_options(user_input: dict[str, Any], known: set[str]) -> dict[str, Any]:
-    """The options from the devices-and-images form."""
+def selection_options(
+    user_input: dict[str, Any], listed: set[str], current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The options from the devices-and-images form.
+
+    The form offers only the devices the box lists now: a followed device missing from the
+    list (its repair issue says so) stays followed, and every device ever listed stays known
+    (a known device is never taken for a new one).
+    """
+    current = current or {}
+    picked = [d for d in user_input.get(CONF_DEVICES, []) if d in listed]
+    missing = [d for d in current.get(CONF_DEVICES, []) if d not in listed]
     return {
-        CONF_DEVICES: [d for d in user_input.get(CONF_DEVICES, []) if d in known],
+        CONF_DEVICES: picked + missing,
         CONF_FOLLOW_NEW: user_input.get(CONF_FOLLOW_NEW, True),
-        CONF_KNOWN_DEVICES: sorted(known),
+        CONF_KNOWN_DEVICES: sorted(listed | set(current.get(CONF_KNOWN_DEVICES, []))),
         CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
         CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
         CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],

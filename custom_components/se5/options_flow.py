@@ -104,9 +104,9 @@ class Se5OptionsFlow(OptionsFlow):
                 return self.async_abort(reason=error_key(err))
         devices = self._devices or []
         if user_input is not None:
-            known = {device.id for device in devices}
+            listed = {device.id for device in devices}
             self._selection = {
-                **selection_options(user_input, known),
+                **selection_options(user_input, listed, dict(entry.options)),
                 **recent_options(user_input),
             }
             return await self.async_step_people()

@@ -18,6 +18,7 @@ from custom_components.se5.const import (
     CONF_DIALECT,
     CONF_EVENT_PORT,
     CONF_FACE_IMAGE,
+    CONF_KNOWN_DEVICES,
     CONF_MAC,
     CONF_PEOPLE,
     CONF_REGISTERED_IMAGE,
@@ -163,6 +164,34 @@ async def test_options_change_resubscribes_on_the_same_socket(
     sent = await sim.fire(sim.devices[2].id)
     await wait_for(lambda: sim.devices[2].id in hub.last, what="event from new device")
     assert hub.last[sim.devices[2].id].event_id == sent.event_id
+
+
+async def test_options_keep_a_followed_device_the_box_does_not_list_now(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Not loaded, the options read the box's list: a followed device missing from it now
+    (not offered, so not unpicked) stays followed, and known devices stay known."""
+    away, kept = sim.devices[0].id, sim.devices[1].id
+    entry = entry_for(sim, devices=[away, kept])
+    known = sorted(d.id for d in sim.devices)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        version=entry.version,
+        unique_id=entry.unique_id,
+        data=entry.data,
+        options={**entry.options, CONF_KNOWN_DEVICES: known},
+    )
+    entry.add_to_hass(hass)
+    sim.remove_device(away)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    picks = {CONF_DEVICES: [kept], CONF_FACE_IMAGE: True, CONF_REGISTERED_IMAGE: False}
+    picks[CONF_SCENE_IMAGE] = False
+    result = await hass.config_entries.options.async_configure(result["flow_id"], picks)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {"people": []})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_DEVICES] == [kept, away]
+    assert entry.options[CONF_KNOWN_DEVICES] == known
 
 
 async def test_options_flow_when_not_loaded(
