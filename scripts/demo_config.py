@@ -113,9 +113,13 @@ def _write_store(config: Path, key: str, version: int, minor: int, data: object)
     storage.mkdir(parents=True, exist_ok=True)
     path = storage / key
     document = {"version": version, "minor_version": minor, "key": key, "data": data}
+    # Created readable by its owner only, as Home Assistant keeps its storage (a leftover
+    # temporary file is removed first, as opening it would keep its mode).
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    tmp.chmod(0o600)
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(document, indent=2) + "\n")
     tmp.replace(path)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 from pathlib import Path
 import secrets
 import string
@@ -272,9 +273,13 @@ async def make_ready(args: argparse.Namespace) -> int:
     state: dict[str, Any] = json.loads(state_path.read_text()) if state_path.exists() else {}
 
     def save() -> None:
+        # The owner's password and token: the file is created readable by its owner only (a
+        # leftover temporary file is removed first, as opening it would keep its mode).
         tmp = state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2) + "\n")
-        tmp.chmod(0o600)
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(state, indent=2) + "\n")
         tmp.replace(state_path)
 
     async with aiohttp.ClientSession() as session:
