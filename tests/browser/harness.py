@@ -3,7 +3,8 @@
 Playwright for Python (PyPI) drives the system's Chromium (`/usr/bin/chromium`, Debian's
 `chromium` package; `SE5_CHROMIUM` names another); it never downloads a browser. Playwright's
 CSS and role locators go through open shadow roots, so `page.locator("hui-picture-entity-card
-img")` finds an element deep in Home Assistant's web components.
+img")` finds an element deep in Home Assistant's web components. Pages reach nothing but this
+machine (127.0.0.1, localhost): any other request is aborted.
 
 Screenshots go to `screenshot_dir()`: `$SE5_SCREENSHOTS`, or
 `.artifacts/screenshots/homeassistant-<version>` in the repository (ignored by git); the path is
@@ -17,9 +18,10 @@ import os
 from pathlib import Path
 import re
 import time
+from urllib.parse import urlsplit
 
 from homeassistant.const import __version__ as ha_version
-from playwright.async_api import Browser, Locator, Page, Playwright
+from playwright.async_api import Browser, Locator, Page, Playwright, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SE5_CHROMIUM", "/usr/bin/chromium")
@@ -34,6 +36,8 @@ LAUNCH_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 30_000
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+"""The only hosts a page may reach: Home Assistant and the simulator run here."""
 
 
 def chromium_missing() -> str | None:
@@ -55,10 +59,27 @@ async def launch(playwright: Playwright) -> Browser:
     return await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
 
 
+async def _local_only(route: Route) -> None:
+    """Let a request to this machine (or a data: or blob: URL) through; abort any other, such as
+    Home Assistant's frontend asking brands.home-assistant.io for an icon (2025.4)."""
+    url = urlsplit(route.request.url)
+    if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+        await route.continue_()
+    else:
+        await route.abort("blockedbyclient")
+
+
 async def new_page(browser: Browser) -> Page:
-    """A page in a fresh context (no stored login), English, a laptop-sized window."""
-    context = await browser.new_context(viewport=VIEWPORT, locale="en-US")  # type: ignore[arg-type]
+    """A page in a fresh context (no stored login), English, a laptop-sized window, that reaches
+    nothing but this machine. Service workers are blocked: requests they make would bypass the
+    context's routes (Home Assistant's caches the brand icons)."""
+    context = await browser.new_context(
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+        locale="en-US",
+        service_workers="block",
+    )
     context.set_default_timeout(TIMEOUT_MS)
+    await context.route("**/*", _local_only)
     return await context.new_page()
 
 

@@ -166,9 +166,19 @@ async def test_stream_down_and_back_logs_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="custom_components.se5")
+    # The stream logs each failed connection attempt at debug level.
+    caplog.set_level(logging.DEBUG, logger="custom_components.se5.client.stream")
+
+    def failed_attempts() -> int:
+        return sum(
+            1
+            for r in caplog.records
+            if r.name == "custom_components.se5.client.stream" and "cannot connect" in r.msg
+        )
+
     await sim.go_down()
     await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
-    await asyncio.sleep(0.5)  # several failed reconnection attempts
+    await wait_for(lambda: failed_attempts() >= 3, what="several failed reconnection attempts")
     await sim.come_back()
     await wait_for(lambda: entry.runtime_data.push.connected, what="back")
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]

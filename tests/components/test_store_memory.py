@@ -1,7 +1,9 @@
 """1,000 recognitions with about 400 KB of images each: the store stays within its cap.
 
-Measured: the store's own count of bytes (images, registered photos, overhead) and the growth of
-the process's resident memory. The figures are printed (`pytest -s`) for the README and the notes.
+Asserted: the store's own count of bytes (images, registered photos, overhead) never exceeds its
+cap, it holds fewer than the recognitions sent, and what it keeps is the newest (the oldest went).
+The growth of the process's resident memory depends on the machine (allocator, Python, what else
+the process holds): it is printed with the other figures (`pytest -s`) for the notes, not asserted.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from tests.helpers import wait_for
 
 RECOGNITIONS = 1_000
 CAP_MB = 50
-RSS_SLACK_MB = 150
-"""Resident memory may grow by the cap plus this (allocator, caches, the box's simulator)."""
 
 
 def _rss_mb() -> float:
@@ -43,8 +43,10 @@ async def test_thousand_large_recognitions_stay_within_the_cap(
     rss_before = _rss_mb()
     received = 0
     largest = 0
+    fired: list[str] = []
     for number in range(RECOGNITIONS):
         sent = await sim.fire(sim.devices[number % len(sim.devices)].id)
+        fired.append(sent.event_id)
         received += len(sent.face_jpeg) + len(sent.scene_jpeg or b"")
         received += len(sent.registered_jpeg or b"")
         if number % 50 == 49:
@@ -66,8 +68,9 @@ async def test_thousand_large_recognitions_stay_within_the_cap(
     assert average_kb > 300  # the scenario asked for: about 400 KB per recognition
     assert store.size <= CAP_MB * MEGABYTE
     assert largest > (CAP_MB - 1) * MEGABYTE  # the store was full, not empty
-    assert len(store) < RECOGNITIONS
-    # The newest are kept, the oldest went.
+    assert 0 < len(store) < RECOGNITIONS
+    # The newest are kept, the oldest went: what is kept is the last ones sent, in order.
     newest = store.recent(limit=1)[0]
-    assert newest.id == sim.history[-1].event_id
-    assert rss_after - rss_before < CAP_MB + RSS_SLACK_MB
+    assert newest.id == sim.history[-1].event_id == fired[-1]
+    assert fired[0] not in store
+    assert [record.id for record in store.all()] == fired[-len(store) :]

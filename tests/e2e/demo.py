@@ -87,7 +87,7 @@ class Demo:
 
     @property
     def ports(self) -> tuple[int, ...]:
-        return (self.port, self.rest_port, self.ws_port)
+        return (self.port, self.rest_port, self.ws_port, self.system_port)
 
     def start(self, *extra: str) -> None:
         self.log = self.directory / f"demo-{self.runs}.log"

@@ -57,6 +57,9 @@ async def _last_face(
 
 def _assert_clean_stop(demo: Demo) -> None:
     """Ctrl-C: exit 0, Home Assistant stopped before the simulator, ports free, no error."""
+    # Every port (Home Assistant's and the simulator's REST, event and system ports) is taken
+    # while the demo runs, so that finding them free afterwards means the demo freed them.
+    assert [port for port in demo.ports if port_is_free(port)] == []
     assert demo.stop() == 0, demo.tail()
     text = demo.text()
     assert "demo: stopping Home Assistant" in text, demo.tail()
