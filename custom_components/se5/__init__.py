@@ -39,7 +39,7 @@ from .labels import async_load_labels
 from .migration import VERSION, async_migrate_entry
 from .people import Se5PeopleCoordinator
 from .recent import Se5Recent
-from .recovery import Se5Recovery, storage_key
+from .recovery import STORAGE_VERSION as RECOVERY_STORAGE_VERSION, Se5Recovery, storage_key
 from .registry import Se5Registry, box_identifier, device_identifier, person_identifier
 from .services import async_setup_services
 from .views import async_setup_views
@@ -156,13 +156,11 @@ async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se
 def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
     """Connect the parts: what each change or connection sets off."""
     push = data.push
-    last_subscription = push.subscription
+    firmware: str | None = None
 
     async def devices_changed() -> None:
-        nonlocal last_subscription
         await data.async_sync()
-        if (subscription := push.subscription) != last_subscription:
-            last_subscription = subscription
+        if push.subscription != push.stream.subscription:
             await push.async_resubscribe()
 
     @callback
@@ -171,8 +169,16 @@ def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
 
     @callback
     def health_updated() -> None:
-        if data.health.last_update_success and data.health.data is not None:
-            data.registry.async_update_box(data.box, data.health.data.firmware_version)
+        nonlocal firmware
+        health = data.health.data
+        # The box's device changes with its firmware, not with every minute's temperatures.
+        if (
+            data.health.last_update_success
+            and health is not None
+            and health.firmware_version != firmware
+        ):
+            firmware = health.firmware_version
+            data.registry.async_update_box(data.box, firmware)
 
     @callback
     def connected(reconnected: bool) -> None:
@@ -204,15 +210,25 @@ async def async_unload_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool
     if unloaded:
         await entry.runtime_data.push.async_stop()
         await entry.runtime_data.recovery.async_save()
+        # A box unreachable, a device missing: told again, if still true, once loaded again
+        # (a disabled entry keeps none).
+        _async_delete_issues(hass, entry.entry_id)
     return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
     """Forget what was stored for the box (recognitions kept on disk too), its repair issues."""
-    await Store[dict[str, object]](hass, 1, storage_key(entry.entry_id)).async_remove()
+    await Store[dict[str, object]](
+        hass, RECOVERY_STORAGE_VERSION, storage_key(entry.entry_id)
+    ).async_remove()
     await Se5Recent.async_remove(hass, entry.entry_id)
+    _async_delete_issues(hass, entry.entry_id)
+
+
+@callback
+def _async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
     for domain, issue_id in list(ir.async_get(hass).issues):
-        if domain == DOMAIN and entry.entry_id in issue_id:
+        if domain == DOMAIN and entry_id in issue_id:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 

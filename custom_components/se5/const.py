@@ -52,8 +52,6 @@ DEFAULT_RECENT: Final = {
 MAX_RECENT_COUNT: Final = 1_000
 MAX_RECENT_SIZE_MB: Final = 1_000
 MAX_KEEP_DAYS: Final = 365
-WEB_UI_PORT: Final = 8888
-"""The box's own web interface, linked as the devices' configuration URL."""
 
 EVENT_SE5: Final = "se5_event"
 EVENT_SE5_RECOVERED: Final = "se5_recognition_recovered"
@@ -107,6 +105,5 @@ ATTR_PERSON_TYPE: Final = "person_type"
 ATTR_SCORE: Final = "score"
 ATTR_TIMESTAMP: Final = "timestamp"
 ATTR_EVENT_ID: Final = "event_id"
-ATTR_RECOVERED: Final = "recovered"
 ATTR_FACE_URL: Final = "face_url"
 ATTR_SCENE_URL: Final = "scene_url"

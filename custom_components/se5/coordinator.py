@@ -8,7 +8,7 @@ history after a disconnection), and is remembered as the device's and the person
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +107,9 @@ class Se5PushCoordinator:
         self._state_listeners: list[Callable[[], None]] = []
         self._reconnect_hooks: list[Callable[[bool], None]] = []
         self._down_logged = False
+        self._read_options: Mapping[str, Any] | None = None
+        self._images = ImageSelection()
+        self._people: frozenset[str] = frozenset()
         self._unreachable_timer: CALLBACK_TYPE | None = None
         self.stream = EventStream(
             async_get_clientsession(hass),
@@ -121,15 +124,28 @@ class Se5PushCoordinator:
 
     # What is followed --------------------------------------------------------------------------
 
+    def _read(self) -> None:
+        """Read what each recognition needs from the options, once per change.
+
+        Home Assistant replaces the options mapping on every update.
+        """
+        options = self.entry.options
+        if options is self._read_options:
+            return
+        self._read_options = options
+        picked = {**DEFAULT_IMAGES, **options}
+        self._images = ImageSelection(
+            face=bool(picked[CONF_FACE_IMAGE]),
+            scene=bool(picked[CONF_SCENE_IMAGE]),
+            registered=bool(picked[CONF_REGISTERED_IMAGE]),
+        )
+        self._people = frozenset(options.get(CONF_PEOPLE, ()))
+
     @property
     def images(self) -> ImageSelection:
         """The images picked in the options."""
-        options = {**DEFAULT_IMAGES, **self.entry.options}
-        return ImageSelection(
-            face=bool(options[CONF_FACE_IMAGE]),
-            scene=bool(options[CONF_SCENE_IMAGE]),
-            registered=bool(options[CONF_REGISTERED_IMAGE]),
-        )
+        self._read()
+        return self._images
 
     @property
     def subscription(self) -> Subscription:
@@ -233,7 +249,8 @@ class Se5PushCoordinator:
         previous = self.last.get(device_id)
         if live or previous is None or recognition.timestamp >= previous.timestamp:
             self.last[device_id] = recognition
-        stored = self.recent.async_add(recognition, live, self.images) if self.recent else None
+        self._read()
+        stored = self.recent.async_add(recognition, live, self._images) if self.recent else None
         self.hass.bus.async_fire(
             EVENT_SE5 if live else EVENT_SE5_RECOVERED,
             self.event_data(recognition, ha_device_id, stored),
@@ -241,11 +258,7 @@ class Se5PushCoordinator:
         for listener in self._device_listeners.get(device_id, ()):
             listener(recognition, live)
         identity_id = recognition.identity_id
-        if (
-            identity_id
-            and not recognition.is_stranger
-            and identity_id in self.entry.options.get(CONF_PEOPLE, ())
-        ):
+        if identity_id and not recognition.is_stranger and identity_id in self._people:
             seen = self.sightings.get(identity_id)
             if seen is None or recognition.timestamp >= seen.timestamp:
                 self.sightings[identity_id] = recognition

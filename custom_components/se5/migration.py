@@ -70,6 +70,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
                 translation_placeholders={"entry": entry.title, "other": other.title},
             )
             return False
+    ir.async_delete_issue(hass, DOMAIN, duplicate_issue_id(entry.entry_id))  # other one gone
     await async_migrate_registries(hass, entry, box_uid)
     if box.mac:
         data[CONF_MAC] = dr.format_mac(box.mac)

@@ -86,11 +86,6 @@ class Se5PeopleCoordinator(DataUpdateCoordinator[Register]):
         """The identity ids picked in the options."""
         return list(self.config_entry.options.get(CONF_PEOPLE, []))
 
-    def followed(self, known: dict[str, Person] | None = None) -> list[Person]:
-        """The people followed: in the register, or kept as registered before."""
-        people = self.data.people if known is None else known
-        return [people[identity_id] for identity_id in self.followed_ids if identity_id in people]
-
     @override
     async def _async_update_data(self) -> Register:
         try:

@@ -149,7 +149,11 @@ async def test_unreachable_box_repair_raised_and_cleared(
     assert not issue.is_fixable
     await sim.come_back()
     await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is None, what="cleared")
+    # Down again, then the entry disabled (unloaded): no repair is left behind.
+    await sim.go_down()
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id), what="repair issue again")
     await hass.config_entries.async_unload(entry.entry_id)
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
 
 
 async def test_short_outage_raises_no_repair(
