@@ -164,13 +164,25 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
             errors["base"] = error_key(err)
         return None, errors
 
+    def _box_uid(self, box: BoxInfo) -> str | None:
+        """The box's unique id here: that of an entry with its MAC, else its own.
+
+        A box whose system API does not answer now is known by its MAC (`mac-…`), which must
+        not make it another box than the one added with its serial.
+        """
+        mac = dr.format_mac(box.mac) if box.mac else None
+        for entry in self._async_current_entries(include_ignore=False):
+            if mac is not None and entry.data.get(CONF_MAC) == mac:
+                return entry.unique_id
+        return box.unique_id
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the box's address and check it answers as an SE5 box."""
         errors: dict[str, str] = {}
         if user_input is not None:
             found, errors = await self._async_check(user_input)
             if found is not None:
-                await self.async_set_unique_id(found.box.unique_id)
+                await self.async_set_unique_id(self._box_uid(found.box))
                 self._abort_if_unique_id_configured()
                 self._found = found
                 return await self.async_step_devices()
@@ -214,7 +226,7 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             found, errors = await self._async_check(user_input)
             if found is not None:
-                await self.async_set_unique_id(found.box.unique_id)
+                await self.async_set_unique_id(self._box_uid(found.box))
                 self._abort_if_unique_id_mismatch(
                     reason="wrong_box",
                     description_placeholders={"title": entry.title},

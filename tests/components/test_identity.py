@@ -235,6 +235,27 @@ async def test_reconfigure_same_box_and_refuse_another(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_same_box_known_by_its_mac_while_its_system_api_is_down(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Without its serial the box is known by its MAC: still the box added with its serial,
+    so reconfigure goes on and adding it again is refused."""
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    sim.fail_system("down")
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    sim.clear_system_failure()
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_reconfigure_reports_errors(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, unused_tcp_port: int
 ) -> None:
