@@ -62,7 +62,9 @@ class _Found:
     data: dict[str, Any]
     box: BoxInfo
     devices: list[Device]
-    register: Register
+    client: Se5Client
+    register: Register | None = None
+    """Read by the devices step only (a box may hold thousands of people)."""
 
 
 class _EventPortError(Exception):
@@ -93,7 +95,6 @@ async def _async_probe(hass: HomeAssistant, host: str, ports: dict[str, int]) ->
     except Se5Error as err:
         raise _IdentityError from err
     dialect = client.dialect or Dialect.V5  # list_devices always detects it
-    register = await async_read_register(client)
     data: dict[str, Any] = {
         CONF_HOST: host,
         **ports,
@@ -101,7 +102,7 @@ async def _async_probe(hass: HomeAssistant, host: str, ports: dict[str, int]) ->
     }
     if box.mac:
         data[CONF_MAC] = dr.format_mac(box.mac)
-    return _Found(data, box, devices, register)
+    return _Found(data, box, devices, client)
 
 
 def _address_schema(defaults: dict[str, Any]) -> vol.Schema:
@@ -195,6 +196,8 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Pick the devices to follow and the images to receive."""
         found = self._found
+        if found.register is None:
+            found.register = await async_read_register(found.client)
         if user_input is not None:
             known = {device.id for device in found.devices}
             return self.async_create_entry(

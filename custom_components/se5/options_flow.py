@@ -21,7 +21,6 @@ from .const import (
     CONF_PEOPLE,
     CONF_REST_PORT,
     CONF_SYSTEM_PORT,
-    MAX_PEOPLE,
     MAX_PEOPLE_OPTIONS,
 )
 from .flow_common import (
@@ -31,6 +30,7 @@ from .flow_common import (
     selection_options,
     selection_schema,
 )
+from .people import async_read_register
 
 
 def people_schema(people: list[Person], followed: list[str]) -> tuple[vol.Schema, int]:
@@ -89,10 +89,7 @@ class Se5OptionsFlow(OptionsFlow):
             dialect=Dialect(entry.data[CONF_DIALECT]),
         )
         self._devices = await client.list_devices()
-        try:
-            self._people = await client.list_people(limit=MAX_PEOPLE)
-        except Se5Error:
-            self._people = []
+        self._people = list((await async_read_register(client)).people.values())
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Devices and images, and how many recent recognitions are kept with their images."""
