@@ -33,6 +33,7 @@ from .entity import (
     box_device,
 )
 from .health import HEALTH_SENSORS, Se5HealthSensor
+from .labels import device_name
 from .people import Se5PeopleCoordinator
 
 PARALLEL_UPDATES = 0
@@ -59,8 +60,11 @@ def _person(_data: Se5Data, recognition: Recognition) -> str | None:
 
 
 def _device_name(data: Se5Data, recognition: Recognition) -> str | None:
+    """Where a person was seen, as the user named the device (as the logbook and card say)."""
     device = data.devices.data.get(recognition.device_id)
-    return (device.name if device else recognition.device_id)[:MAX_STATE_LENGTH]
+    fallback = device.name if device else recognition.device_id
+    ha_device_id = data.registry.ha_device_id(recognition.device_id)
+    return device_name(data.push.hass, ha_device_id, fallback)[:MAX_STATE_LENGTH]
 
 
 DEVICE_SENSORS: tuple[Se5SensorEntityDescription, ...] = (

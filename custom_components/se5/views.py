@@ -74,8 +74,16 @@ class Se5ImageView(HomeAssistantView):
 
 
 def _version() -> str:
-    """A short hash of the card's code, so that browsers fetch a changed card at once."""
-    return hashlib.sha256((FRONTEND_DIR / CARD_FILE).read_bytes()).hexdigest()[:12]
+    """A short hash of the card's code and of the modules it imports (its editor).
+
+    Browsers then fetch a changed card at once, though its files are served with long cache
+    headers.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(FRONTEND_DIR.glob("*.js")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 async def async_setup_views(hass: HomeAssistant) -> None:

@@ -125,8 +125,14 @@ async def ws_subscribe_recognitions(
 
     recent: list[dict[str, Any]] = []
     for entry in _entries(hass, entry_id):
-        for record in entry.runtime_data.recent.store.recent(
-            person_types=kinds, limit=None if devices else msg["limit"]
+        data = entry.runtime_data
+        box_devices = (
+            None
+            if devices is None
+            else {d for ha_id in devices if (d := data.registry.box_device_id(ha_id)) is not None}
+        )
+        for record in data.recent.store.recent(
+            device_ids=box_devices, person_types=kinds, limit=msg["limit"]
         ):
             item = _item(hass, entry, record, token)
             if item is not None and wanted(item):

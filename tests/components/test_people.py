@@ -9,7 +9,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_HOST, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
@@ -24,7 +24,15 @@ from custom_components.se5.const import (
     DOMAIN,
 )
 from se5sim import Simulator
-from tests.components.conftest import entity_id, entry_for, ha_box, ha_person, setup_entry, uid
+from tests.components.conftest import (
+    entity_id,
+    entry_for,
+    ha_box,
+    ha_device,
+    ha_person,
+    setup_entry,
+    uid,
+)
 from tests.helpers import wait_for
 
 
@@ -80,6 +88,14 @@ async def test_followed_person_has_entities_before_any_recognition(
     await hass.async_block_till_done()
     assert hass.states.get(seen_at).state == gate.name  # type: ignore[union-attr]
     assert ha_person(hass, entry, other.identity_id) is None
+    # The gate renamed by the user: the next sighting says the user's name, as the logbook.
+    gate_device = ha_device(hass, entry, gate.id)
+    assert gate_device is not None
+    dr.async_get(hass).async_update_device(gate_device.id, name_by_user="Main entrance")
+    await sim.fire(gate.id, identity_id=vip.identity_id)
+    await wait_for(lambda: entry.runtime_data.push.recognitions == 3, what="third")
+    await hass.async_block_till_done()
+    assert hass.states.get(seen_at).state == "Main entrance"  # type: ignore[union-attr]
     await hass.config_entries.async_unload(entry.entry_id)
 
 
