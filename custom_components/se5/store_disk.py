@@ -160,7 +160,10 @@ def load(folder: Path, not_before: datetime) -> Loaded:
     keep |= {_person_file(folder, r.identity_id).name for r, photo in found if photo is not None}
     for path in folder.iterdir():
         if path.name not in keep:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as err:  # a folder someone put there, no permission: left alone
+                _LOGGER.debug("Cannot delete %s: %s", path.name, err)
     found.sort(key=lambda pair: pair[0].sort_key)
     return found
 
@@ -173,6 +176,7 @@ class DiskMirror:
         self.folder = folder
         self._queue: deque[Callable[[], None]] = deque()
         self._worker: asyncio.Task[None] | None = None
+        self._failing = False
 
     def write(self, record: StoredRecognition) -> None:
         """Write a recognition (soon, off the event loop)."""
@@ -192,9 +196,13 @@ class DiskMirror:
         self._enqueue(lambda: wipe(self.folder))
 
     async def async_load(self, not_before: datetime) -> Loaded:
-        """Read what is on disk (in the executor)."""
+        """Read what is on disk (in the executor); nothing when the folder cannot be read."""
         await self.async_flush()
-        return await self.hass.async_add_executor_job(load, self.folder, not_before)
+        try:
+            return await self.hass.async_add_executor_job(load, self.folder, not_before)
+        except OSError as err:
+            _LOGGER.warning("Cannot read the recent recognitions kept on disk: %s", err)
+            return []
 
     async def async_flush(self) -> None:
         """Wait until every queued operation ran."""
@@ -221,4 +229,11 @@ class DiskMirror:
             try:
                 await self.hass.async_add_executor_job(operation)
             except OSError as err:
-                _LOGGER.warning("Cannot write the recent recognitions to disk: %s", err)
+                # Once until writing works again (a full disk fails every write).
+                if not self._failing:
+                    self._failing = True
+                    _LOGGER.warning("Cannot write the recent recognitions to disk: %s", err)
+            else:
+                if self._failing:
+                    self._failing = False
+                    _LOGGER.info("Writing the recent recognitions to disk works again")

@@ -179,6 +179,19 @@ async def test_a_folder_that_cannot_be_written_is_reported(
     assert any("Cannot write the recent recognitions to disk" in text for text in ours)
     assert not any(vip.name in text for text in ours)  # no names in the log
     assert store.get(sent.event_id) is not None  # memory keeps it
+    # Warned once, not for every write; told when writing works again.
+    for _ in range(3):
+        event_id = (await sim.fire(sim.devices[0].id)).event_id
+        await wait_for(lambda event_id=event_id: event_id in store, what="stored")
+    await _flush(hass, entry.entry_id)  # each of them failed to write
+    (config_dir / "se5").unlink()
+    sent = await sim.fire(sim.devices[0].id)
+    await wait_for(lambda: sent.event_id in store, what="stored")
+    with caplog.at_level(logging.INFO):
+        await _flush(hass, entry.entry_id)
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components.se5")]
+    assert sum("Cannot write the recent recognitions" in text for text in ours) == 1
+    assert "Writing the recent recognitions to disk works again" in ours
 
 
 def test_load_skips_what_it_cannot_read(tmp_path: Path) -> None:
