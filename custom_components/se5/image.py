@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from homeassistant.components.image import ImageEntity, ImageEntityDescription
@@ -10,6 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .client import Person, Se5Error
+from .const import DOMAIN
 from .data import Se5ConfigEntry, Se5Data
 from .entity import Se5PersonEntity, async_setup_person_entities
 
@@ -41,18 +43,34 @@ class Se5PersonPhoto(Se5PersonEntity, ImageEntity):
         ImageEntity.__init__(self, data.push.hass)
         self._photo: bytes | None = None
         self._photo_id: str | None = None
+        self._fetching: asyncio.Task[None] | None = None
 
     async def async_added_to_hass(self) -> None:
         """Fetch the photo now and again whenever the register shows another one."""
         await super().async_added_to_hass()
         self.async_on_remove(self.data.people.async_add_listener(self._async_register_updated))
-        self.hass.async_create_task(self._async_fetch(), eager_start=True)
+        self.async_on_remove(self._async_cancel_fetch)
+        self._async_start_fetch()
 
     @callback
     def _async_register_updated(self) -> None:
         person = self.data.people.data.people.get(self.identity_id)
         if person is not None and person.photo_id != self._photo_id:
-            self.hass.async_create_task(self._async_fetch(), eager_start=True)
+            self._async_start_fetch()
+
+    @callback
+    def _async_start_fetch(self) -> None:
+        """Fetch the photo, in place of a fetch still running (an older photo must not win)."""
+        self._async_cancel_fetch()
+        self._fetching = self.data.push.entry.async_create_background_task(
+            self.hass, self._async_fetch(), f"{DOMAIN} registered photo"
+        )
+
+    @callback
+    def _async_cancel_fetch(self) -> None:
+        if self._fetching is not None:
+            self._fetching.cancel()
+            self._fetching = None
 
     async def _async_fetch(self) -> None:
         person = self.data.people.data.people.get(self.identity_id)
