@@ -154,7 +154,7 @@ class RecognitionStore:
         self._bytes = 0
         self._removal_listeners: list[Callable[[str], None]] = []
         self._photo_listeners: list[PhotoListener] = []
-        self._fetching: dict[tuple[str, ImageKind], asyncio.Future[bytes | None]] = {}
+        self._fetching: dict[tuple[str, ImageKind], asyncio.Task[bytes | None]] = {}
 
     # Reading -----------------------------------------------------------------------------------
 
@@ -296,20 +296,26 @@ class RecognitionStore:
         image_id = record.face_image_id if kind == "face" else record.scene_image_id
         if image_id is None or self.fetch is None:
             return None
-        pending = self._fetching.get((record.id, kind))
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
-        self._fetching[(record.id, kind)] = future
-        try:
-            image = await self.fetch(image_id, record.timestamp)
-        except BaseException as err:
-            future.set_exception(err)
-            future.exception()  # retrieved: the waiters, if any, get it too
-            raise
-        finally:
-            self._fetching.pop((record.id, kind), None)
-        future.set_result(image)
+        key = (record.id, kind)
+        task = self._fetching.get(key)
+        if task is None:
+            # Its own task: a request that goes away (a closed page) cancels only its wait,
+            # never the fetch the other requests of the same image wait for.
+            fetching = self._async_fetch(self.fetch, record, kind, image_id)
+            task = asyncio.get_running_loop().create_task(fetching)
+            self._fetching[key] = task
+            task.add_done_callback(lambda done: self._fetched(key, done))
+        return await asyncio.shield(task)
+
+    def _fetched(self, key: tuple[str, ImageKind], task: asyncio.Task[bytes | None]) -> None:
+        self._fetching.pop(key, None)
+        if not task.cancelled():
+            task.exception()  # retrieved: whoever still waits gets it
+
+    async def _async_fetch(
+        self, fetch: ImageFetcher, record: StoredRecognition, kind: ImageKind, image_id: str
+    ) -> bytes | None:
+        image = await fetch(image_id, record.timestamp)
         if image is not None and self._records.get(record.id) is record:
             if kind == "face":
                 record.face, record.face_image_id = image, None

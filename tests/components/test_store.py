@@ -277,6 +277,28 @@ async def test_a_failed_fetch_reaches_every_waiter() -> None:
     assert await no_fetcher.async_image(item, "face") is None
 
 
+async def test_a_request_that_goes_away_does_not_cancel_the_others() -> None:
+    gate = asyncio.Event()
+
+    async def fetch(image_id: str, when: datetime) -> bytes | None:
+        await gate.wait()
+        return b"J" * 10
+
+    store = RecognitionStore(max_count=10, max_bytes=10**9, fetch=fetch)
+    item = record(1, face=None)
+    item.face_image_id = "F1"
+    store.add(item)
+    first = asyncio.ensure_future(store.async_image(item, "face"))
+    second = asyncio.ensure_future(store.async_image(item, "face"))
+    await asyncio.sleep(0)
+    first.cancel()  # its page was closed
+    await asyncio.sleep(0)
+    gate.set()
+    assert await second == b"J" * 10
+    assert first.cancelled()
+    assert item.face == b"J" * 10
+
+
 def test_labels_fall_back_to_what_they_have() -> None:
     from custom_components.se5.labels import COMMON_KEY, Labels
 
