@@ -32,6 +32,10 @@ const PICKER = {
 };
 const DEFAULTS = { limit: 10, show_scene: false, show_registered: true };
 const RETRY_AFTER_MS = 60_000;
+// Image URLs are signed for a day (websocket.py SIGN_EXPIRY): only then can a fresh
+// subscription mend a broken image; before, the image is gone (404) and stays a placeholder.
+const SIGNED_FOR_MS = 23 * 3600 * 1000;
+const SUBSCRIBE_RETRY_MS = [2_000, 5_000, 15_000, 60_000];
 
 const STYLE = `
   :host { display: block; }
@@ -76,6 +80,9 @@ class Se5RecognitionsCard extends HTMLElement {
     this._subscribing = null;
     this._generation = 0;
     this._retried = 0;
+    this._subscribedAt = 0;
+    this._failures = 0;
+    this._retryTimer = null;
     this.attachShadow({ mode: "open" });
   }
 
@@ -127,6 +134,7 @@ class Se5RecognitionsCard extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this._cancelRetry();
     this._unsubscribeNow();
   }
 
@@ -162,9 +170,13 @@ class Se5RecognitionsCard extends HTMLElement {
     );
     try {
       this._unsubscribe = await this._subscribing;
+      this._subscribedAt = Date.now();
+      this._failures = 0;
     } catch (err) {
+      // E.g. "Unknown command" while Home Assistant starts: said, and tried again later.
       this._error = err && err.message ? err.message : String(err);
       this._render();
+      this._retryLater();
     } finally {
       this._subscribing = null;
     }
@@ -172,6 +184,23 @@ class Se5RecognitionsCard extends HTMLElement {
       this._unsubscribeNow();
     } else if (generation !== this._generation) {
       this._resubscribe(); // the configuration changed while subscribing
+    }
+  }
+
+  _retryLater() {
+    if (this._retryTimer || !this.isConnected) return;
+    const delay = SUBSCRIBE_RETRY_MS[Math.min(this._failures, SUBSCRIBE_RETRY_MS.length - 1)];
+    this._failures += 1;
+    this._retryTimer = setTimeout(() => {
+      this._retryTimer = null;
+      this._subscribe();
+    }, delay);
+  }
+
+  _cancelRetry() {
+    if (this._retryTimer) {
+      clearTimeout(this._retryTimer);
+      this._retryTimer = null;
     }
   }
 
@@ -207,9 +236,10 @@ class Se5RecognitionsCard extends HTMLElement {
   }
 
   _imageFailed() {
-    // Signed URLs expire after a day: a fresh subscription signs them again.
+    // Signed URLs expire after a day: a fresh subscription signs them again. A younger
+    // subscription's broken image is gone from the store: asking again would not mend it.
     const now = Date.now();
-    if (now - this._retried > RETRY_AFTER_MS) {
+    if (now - this._subscribedAt > SIGNED_FOR_MS && now - this._retried > RETRY_AFTER_MS) {
       this._retried = now;
       this._resubscribe();
     }
