@@ -226,6 +226,16 @@ def test_score_scales(raw: Any, score: float) -> None:
     assert rec.raw_score == pytest.approx(float(raw))
 
 
+@pytest.mark.parametrize(
+    ("raw", "score"),
+    [(82.05, 0.8205), (0.9, 0.009), (1, 0.01), (0, 0.0), (100, 1.0), (150, 1.0), ("27.69", 0.2769)],
+)
+def test_v6_scores_are_always_on_the_hundred_scale(raw: Any, score: float) -> None:
+    rec = parse_event({"media_device_id": "d", "score": raw})
+    assert rec.score == pytest.approx(score)
+    assert rec.raw_score == pytest.approx(float(raw))
+
+
 @pytest.mark.parametrize("raw", [None, "high", -1, True, [], {}])
 def test_unusable_score_is_none(raw: Any) -> None:
     rec = parse_event({"device_id": "d", "score": raw})

@@ -143,7 +143,7 @@ class Recognition:
     score: float | None
     """Normalised to 0..1; None when the box sent no usable score."""
     raw_score: float | None
-    """The score exactly as sent (0..1 or 0..100 depending on the firmware)."""
+    """The score exactly as sent (V6: 0..100; V5: 0..1, or 0..100 on newer firmware)."""
     timestamp: datetime
     """Aware (UTC)."""
     timestamp_ms: int
