@@ -131,12 +131,15 @@ class History:
     ) -> HistoryRecord:
         """Keep one recognition; the oldest is dropped when the store is full."""
         self._seq += 2
+        # The documented ids read as the event's seconds with more digits (V5
+        # "1607062639.7370062", V6 "001628066406.650539"). The whole sequence number goes in
+        # (at least 4 or 3 digits, more later), so that no two images share an id.
         stamp = f"{sent.timestamp_ms / 1000:.3f}"
         if self._dialect == "v5":
-            face_id = f"{stamp}{self._seq % 10_000:04d}"
-            scene_id = f"{stamp}{(self._seq + 1) % 10_000:04d}"
+            face_id = f"{stamp}{self._seq:04d}"
+            scene_id = f"{stamp}{self._seq + 1:04d}"
         else:
-            face_id = scene_id = f"00{stamp}{self._seq % 1000:03d}"
+            face_id = scene_id = f"00{stamp}{self._seq:03d}"
         record = HistoryRecord(
             sent=sent,
             seq=self._seq,

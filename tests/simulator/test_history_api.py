@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 import json
 import time
 from typing import Any
@@ -11,6 +12,7 @@ import aiohttp
 import pytest
 
 from se5sim import SentRecognition, Simulator
+from se5sim.history import History
 from tests.simulator.helpers import receive_json, subscribe, wait_until
 
 V5_EVENTS = "/SophonFace/api/events"
@@ -261,6 +263,37 @@ async def test_bounded_history(
             assert response.status == 404
     _, body = await v5_events(session, sim)
     assert body["pagination"]["total_count"] == 3
+
+
+@pytest.mark.parametrize(("dialect", "cycle"), [("v5", 5_000), ("v6", 500)])
+async def test_image_ids_never_repeat(
+    make_sim: Callable[..., Any], dialect: str, cycle: int
+) -> None:
+    """Past the old id cycle (one event in 5000 / 500), at the same millisecond, ids still
+    differ: dropping an old event no longer takes a new event's image with it."""
+    sim: Simulator = await make_sim(dialect=dialect, devices=1)
+    sent = await sim.fire(timestamp_ms=BASE_MS)
+    history = History(sim.dialect, size=cycle + 10)
+    for n in range(cycle + 20):
+        face = b"face %d" % n
+        scene = None if sent.scene_jpeg is None else b"scene %d" % n
+        history.record(
+            replace(sent, face_jpeg=face, scene_jpeg=scene),
+            sim.devices[0],
+            face_attr={},
+            registered_image_id="",
+        )
+    held = history.records
+    assert len(held) == cycle + 10
+    ids = [i for r in held for i in dict.fromkeys((r.face_image_id, r.scene_image_id))]
+    assert len(ids) == len(set(ids))
+    for record in held:
+        assert history.image(record.face_image_id, record.seconds) == record.sent.face_jpeg
+        scene = history.image(record.scene_image_id, record.seconds)
+        assert scene == (record.sent.scene_jpeg or record.sent.face_jpeg)
+    # still shaped as documented: the event's seconds, then more digits
+    stamp = ("" if dialect == "v5" else "00") + f"{BASE_MS / 1000:.3f}"
+    assert all(i.startswith(stamp) and i.replace(".", "").isdigit() for i in ids)
 
 
 @pytest.mark.parametrize(
