@@ -368,6 +368,18 @@ def test_device_entries() -> None:
     assert parse_device_v5({"device_id": "x", "netRelay": {"net_port": 1}}).relay is None  # type: ignore[union-attr]
 
 
+def test_device_repr_leaves_the_stream_url_out() -> None:
+    """An RTSP URL may carry the camera's password: repr (and so logs) must not show it."""
+    device = parse_device_v6(
+        {"media_device_id": "m", "media_device_url": "rtsp://admin:s3cret@10.0.0.2:554/1"}
+    )
+    assert device is not None
+    assert device.url == "rtsp://admin:s3cret@10.0.0.2:554/1"
+    assert "s3cret" not in repr(device)
+    assert "s3cret" not in str([device])
+    assert "id='m'" in repr(device)
+
+
 def test_subscription_wire_format() -> None:
     sub = Subscription(("a", "b"), ImageSelection(face=False, scene=True, registered=True))
     assert json.loads(sub.to_wire(Dialect.V5)) == {

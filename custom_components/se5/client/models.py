@@ -72,8 +72,10 @@ class Device:
     ip: str | None = None
     kind: str | None = None
     """`photo`, `rtsp`, `file` or `gb28181` as the box reports it."""
-    url: str | None = None
-    """Stream URL for video devices, the address for gates and capture cameras."""
+    url: str | None = field(default=None, repr=False)
+    """Stream URL for video devices, the address for gates and capture cameras.
+
+    Left out of repr: an RTSP URL may carry the camera's password."""
     relay: Relay | None = None
 
 
