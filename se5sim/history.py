@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-import json
 import math
 from typing import Any, Final, Literal
 
@@ -28,6 +27,7 @@ from .envelopes import (
     v6_error,
     v6_paging,
 )
+from .frames import loads
 from .model import PERSON_TYPE_NUMBERS, Dialect, SentRecognition, SimDevice
 
 type HistoryOrder = Literal["newest", "oldest"]
@@ -304,7 +304,10 @@ class History:
             gte = self._seconds(gte)
         if lte is not None:
             lte = self._seconds(lte)
-        devices = _id_list(filters.get("media_device_ids") or [])
+        try:
+            devices = _id_list(filters.get("media_device_ids") or [])
+        except ValueError:
+            return v6_error(400, "INVALID_ARGUMENTS", "media_device_ids")
         user_type = str(filters.get("user_type") or "").lower()
         identity_id = filters.get("identity_id")
         name = filters.get("identity_name")
@@ -403,7 +406,7 @@ def _id_list(values: Any) -> set[str]:
     items = values if isinstance(values, list) else [values]
     for item in items:
         if isinstance(item, str) and item.startswith("["):
-            ids |= _id_list(json.loads(item))
+            ids |= _id_list(loads(item))
         elif isinstance(item, str):
             ids |= {part.strip() for part in item.split(",") if part.strip()}
         elif isinstance(item, int) and not isinstance(item, bool):

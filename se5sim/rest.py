@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import json
 import logging
 import time
 from typing import Any, Final, Literal
@@ -15,6 +14,7 @@ from .envelopes import (
     Routes,
     init_error,
     json_response,
+    request_json,
     v5_bad_request,
     v5_error,
     v6_body,
@@ -230,7 +230,7 @@ class RestApi:
 
     async def _event_action(self, request: web.Request) -> web.Response:
         try:
-            body = json.loads(await request.text())
+            body = await request_json(request)
         except ValueError:
             return v5_error(400, 40001, "UNSUPPORT_CONTENT_TYPE", "the body must be JSON")
         actions = body.get("action") if isinstance(body, dict) else None

@@ -181,6 +181,20 @@ async def test_v6_bad_queries(
 
 
 @pytest.mark.parametrize(
+    "device_ids",
+    ["[broken", "[" * 100_000 + "]" * 100_000, ["cam", "[nope"]],
+    ids=["broken", "nested-too-deep", "broken-in-a-list"],
+)
+async def test_v6_unreadable_device_filter_is_a_bad_request(
+    make_sim: Callable[..., Any], session: aiohttp.ClientSession, device_ids: Any
+) -> None:
+    sim: Simulator = await make_sim(dialect="v6")
+    await fire_at(sim, 0)
+    status, body = await v6_events(session, sim, {"filters": {"media_device_ids": device_ids}})
+    assert (status, body["error"]["code"]) == (400, "INVALID_ARGUMENTS")
+
+
+@pytest.mark.parametrize(
     ("unit", "gte", "lte", "expected"),
     [
         ("auto", BASE_MS // 1000 + 1, BASE_MS + 2000, [1, 2]),  # each value read in its unit
