@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 import json
-import time
 from typing import Any
 
 import aiohttp
@@ -352,13 +351,11 @@ async def test_numeric_device_ids(
         assert body["events"][0]["media_device_info"]["media_device_id"] == 2
 
 
-async def test_recording_is_cheap(make_sim: Callable[..., Any]) -> None:
+async def test_history_keeps_its_size(make_sim: Callable[..., Any]) -> None:
     sim: Simulator = await make_sim(dialect="v5", history_size=500)
-    started = time.monotonic()
-    for _ in range(600):
-        await sim.fire()
+    fired = [await sim.fire() for _ in range(600)]
     assert len(sim.history) == 500
-    assert time.monotonic() - started < 30  # generous: images are shared, not copied
+    assert sim.history == fired[100:]  # the oldest went first
 
 
 def test_age_bands() -> None:
