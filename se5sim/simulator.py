@@ -9,6 +9,7 @@ import logging
 from types import TracebackType
 from typing import Self
 
+from . import faults
 from .box import FROM_SEED, BoxBase
 from .faults import Gate, RelayFailureMode, SystemFailureMode
 from .listeners import PortListener
@@ -298,8 +299,7 @@ class Simulator(BoxBase):
         if mode == "down":
             self._system_listener.close_port()
             if seconds is not None:
-                loop = asyncio.get_running_loop()
-                self._system_back = loop.call_later(seconds, self.clear_system_failure)
+                self._system_back = faults.call_later(seconds, self.clear_system_failure)
         elif self._up:
             self._system_listener.open_port()
 
