@@ -359,7 +359,7 @@ async def test_history_keeps_its_size(make_sim: Callable[..., Any]) -> None:
 
 
 def test_age_bands() -> None:
-    from se5sim.history import _age_band
+    from se5sim.history_api import _age_band
 
     assert [_age_band(age) for age in (5, 15, 30, 50, 70)] == [
         "child",
