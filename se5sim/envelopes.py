@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-import json
 from typing import Any, Final
 
 from aiohttp import web
 
-from .frames import dumps
+from .frames import dumps, loads
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 type Routes = dict[str, dict[str, Handler]]
@@ -53,13 +52,25 @@ def jpeg(data: bytes) -> web.Response:
     return web.Response(body=data, content_type="image/jpeg")
 
 
+async def request_text(request: web.Request) -> str:
+    """The body as text in its charset (UTF-8 by default); ValueError when it is not."""
+    raw = await request.read()
+    try:
+        return raw.decode(request.charset or "utf-8")
+    except (UnicodeDecodeError, LookupError) as err:  # not in its charset, or no such charset
+        raise ValueError("the body is not text") from err
+
+
+async def request_json(request: web.Request) -> Any:
+    """The JSON a call was sent; ValueError when it cannot be read (the box answers 400)."""
+    return loads(await request_text(request))
+
+
 async def v6_body(request: web.Request) -> dict[str, Any] | web.Response:
     """The JSON object a V6 call was sent (an empty body counts as ``{}``), or the error."""
-    text = await request.text()
-    if not text.strip():
-        return {}
     try:
-        body = json.loads(text)
+        text = await request_text(request)
+        body = loads(text) if text.strip() else {}
     except ValueError:
         return v6_error(400, "UNSUPPORT_CONTENT_TYPE", "the body must be JSON")
     if not isinstance(body, dict):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-import json
 import logging
 import time
 from typing import Final
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from .frames import Event
+from .frames import Event, loads
 from .model import Dialect, Subscription, SubscriptionRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -97,8 +96,8 @@ class EventSocket:
 
     async def _on_client_text(self, connection: _Connection, text: str) -> None:
         try:
-            payload = json.loads(text)
-        except ValueError:
+            payload = loads(text)
+        except ValueError:  # nesting too deep included
             _LOGGER.debug("WS: connection %d sent non-JSON text, ignored", connection.id)
             return
         if not isinstance(payload, dict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import time
 from typing import Final, Literal
@@ -12,6 +13,14 @@ type RelayFailureMode = Literal["error", "http500", "timeout"]
 
 SYSTEM_FAILURE_MODES: Final[tuple[SystemFailureMode, ...]] = ("http500", "down", "timeout")
 RELAY_FAILURE_MODES: Final[tuple[RelayFailureMode, ...]] = ("error", "http500", "timeout")
+
+
+def call_later(seconds: float, callback: Callable[[], object]) -> asyncio.TimerHandle:
+    """Run ``callback`` in ``seconds`` on the running loop: how a fault window ends by itself.
+
+    Read through this module, with ``time``, so that a test can put one fake clock in both.
+    """
+    return asyncio.get_running_loop().call_later(seconds, callback)
 
 
 @dataclass(slots=True)

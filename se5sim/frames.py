@@ -18,6 +18,14 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def loads(text: str | bytes) -> Any:
+    """JSON read from a client; ValueError for anything unreadable, nesting too deep included."""
+    try:
+        return json.loads(text)
+    except RecursionError as err:
+        raise ValueError("JSON nested too deep") from err
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """A recognition ready to be rendered for each subscription's image flags."""

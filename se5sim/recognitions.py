@@ -90,9 +90,12 @@ class RecognitionMaker:
                     return person
             raise ValueError(f"no person {identity_id!r}")
         if person_type is None:
-            person_type = self._rng.choices(
-                list(_TYPE_WEIGHTS), weights=list(_TYPE_WEIGHTS.values())
-            )[0]
+            # Only types someone has: removing the only blacklisted person leaves none.
+            present = {p.person_type for p in self._people.faces()}
+            kinds = [kind for kind in _TYPE_WEIGHTS if kind in present]
+            if not kinds:
+                raise ValueError("nobody to recognise")
+            person_type = self._rng.choices(kinds, weights=[_TYPE_WEIGHTS[k] for k in kinds])[0]
         candidates = [p for p in self._people.faces() if p.person_type == person_type]
         if not candidates:
             raise ValueError(f"nobody of type {person_type!r} is registered")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import json
 import logging
 import time
 from typing import Any, Final, Literal
@@ -15,6 +14,7 @@ from .envelopes import (
     Routes,
     init_error,
     json_response,
+    request_json,
     v5_bad_request,
     v5_error,
     v6_body,
@@ -22,6 +22,7 @@ from .envelopes import (
 )
 from .faults import RELAY_FAILURE_MODES, Gate, RelayFailureMode
 from .history import History
+from .history_api import HistoryApi
 from .model import Dialect, SimDevice
 from .people import People
 from .people_api import PeopleApi
@@ -141,10 +142,11 @@ class RestApi:
         self._state = state
         dialect = state.dialect
         people = PeopleApi(state.people)
+        history = HistoryApi(state.history)
         self._routes: Routes = {
             EVENT_ACTION_PATH: {"PUT": self._event_action},
             **people.routes(dialect),
-            **state.history.routes(),
+            **history.routes(),
         }
         if dialect == "v5":
             self._routes[V5_DEVICES_PATH] = {"GET": self._devices_v5}
@@ -154,7 +156,7 @@ class RestApi:
             self._routes[V6_CONFIGS_PATH] = {"POST": self._configs_v6}
             if not state.v6_door_api:
                 del self._routes[EVENT_ACTION_PATH]
-        self._prefixes: Routes = {**people.prefixes(dialect), **state.history.prefixes()}
+        self._prefixes: Routes = {**people.prefixes(dialect), **history.prefixes()}
         if dialect == "v5":
             self._prefixes[V5_CONFIGS_PATH + "/"] = {"GET": self._configs_v5}
 
@@ -230,7 +232,7 @@ class RestApi:
 
     async def _event_action(self, request: web.Request) -> web.Response:
         try:
-            body = json.loads(await request.text())
+            body = await request_json(request)
         except ValueError:
             return v5_error(400, 40001, "UNSUPPORT_CONTENT_TYPE", "the body must be JSON")
         actions = body.get("action") if isinstance(body, dict) else None

@@ -9,6 +9,7 @@ import logging
 from types import TracebackType
 from typing import Self
 
+from . import faults
 from .box import FROM_SEED, BoxBase
 from .faults import Gate, RelayFailureMode, SystemFailureMode
 from .listeners import PortListener
@@ -148,18 +149,26 @@ class Simulator(BoxBase):
         # Poisson arrivals; a rate change (set_rate) wakes the loop to draw a new delay. The
         # box recognises people whether anyone listens or not: with no follower (or while
         # it is down) the recognitions go to the history only.
-        while self._rate > 0:
-            self._rate_changed.clear()
-            delay = self._rate_rng.expovariate(self._rate)
-            try:
-                await asyncio.wait_for(self._rate_changed.wait(), delay)
-            except TimeoutError:
-                followed = self._socket.followed()
-                candidates = [d for d in self._state.devices if d in followed]
-                candidates = candidates or list(self._state.devices)
-                if candidates:
-                    await self.fire(self._rate_rng.choice(candidates))
-        self._rate_task = None
+        # A recognition that cannot be made (nobody left to see) is skipped, not the end.
+        try:
+            while self._rate > 0:
+                self._rate_changed.clear()
+                delay = self._rate_rng.expovariate(self._rate)
+                try:
+                    await asyncio.wait_for(self._rate_changed.wait(), delay)
+                except TimeoutError:
+                    followed = self._socket.followed()
+                    candidates = [d for d in self._state.devices if d in followed]
+                    candidates = candidates or list(self._state.devices)
+                    if candidates:
+                        try:
+                            await self.fire(self._rate_rng.choice(candidates))
+                        except ValueError as err:
+                            _LOGGER.debug("rate loop: no recognition this time (%s)", err)
+        finally:
+            # However the loop ends, a later set_rate starts a new one.
+            if self._rate_task is asyncio.current_task():
+                self._rate_task = None
 
     # ----------------------------------------------------------------- event socket
 
@@ -290,8 +299,7 @@ class Simulator(BoxBase):
         if mode == "down":
             self._system_listener.close_port()
             if seconds is not None:
-                loop = asyncio.get_running_loop()
-                self._system_back = loop.call_later(seconds, self.clear_system_failure)
+                self._system_back = faults.call_later(seconds, self.clear_system_failure)
         elif self._up:
             self._system_listener.open_port()
 

@@ -22,9 +22,9 @@ from custom_components.se5.client import (
     Se5NotABoxError,
     Se5ServerError,
 )
-from custom_components.se5.client.fetch import fetch_image
+from custom_components.se5.client.fetch import MESSAGE_MAX, fetch_image
 from custom_components.se5.client.system import fetch_box_info, fetch_health
-from tests.helpers import Handler, start_http_server
+from tests.helpers import Handler, start_http_server, wait_for
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8  # 2 KB that start like a JPEG
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -257,3 +257,77 @@ async def test_ids_are_quoted_once(
     assert await v5.get_person_photo(Person("1", "x", PersonType.VIP, photo=None, photo_id="é/1"))
     assert raw_paths[0] == "/sophon/v2/face/getspotimage/a%2Fb%20c%25"
     assert raw_paths[-1] == "/SophonFace/api/images/%C3%A9%2F1"
+
+
+@pytest.mark.parametrize(("status", "expected"), [(200, None), (404, None), (500, Se5ServerError)])
+async def test_image_call_answered_with_deeply_nested_json(
+    session: aiohttp.ClientSession,
+    fake_box: Callable[[Handler], Awaitable[int]],
+    status: int,
+    expected: type[Exception] | None,
+) -> None:
+    """JSON nested too deep to decode is no answer to read, not an error out of the client."""
+    port = await fake_box(answer_with(status, b"[" * 30_000 + b"]" * 30_000, "text/plain"))
+    client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V6)
+    if expected is None:
+        assert await client.get_event_image("abc", WHEN) is None
+    else:
+        with pytest.raises(expected):
+            await client.get_event_image("abc", WHEN)
+
+
+@pytest.mark.parametrize("status", [200, 404])
+async def test_image_call_reads_no_more_than_the_error_cap_of_json(
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]], status: int
+) -> None:
+    """An error envelope (or any JSON) larger than ERROR_BODY_BYTES is not read to its end."""
+    huge = 50 * 1024 * 1024
+    socket_slack = 16 * 1024 * 1024  # what 127.0.0.1 may hold in flight beyond what was read
+    written: list[int] = []
+
+    async def endless(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(status=status)
+        await response.prepare(request)
+        sent = 0
+        chunk = b'{"error": {"code": "X", "message": "' + b"m" * 65_000
+        try:
+            while sent < huge:
+                await response.write(chunk)
+                sent += len(chunk)
+                chunk = b"m" * 65_536
+        except (ConnectionError, aiohttp.ClientConnectionResetError):
+            pass
+        finally:
+            written.append(sent)
+        return response
+
+    port = await fake_box(endless)
+    url = Se5Client(session, "127.0.0.1", port).base_url.with_path("/img")
+    if status == 200:
+        with pytest.raises(Se5ApiError, match="TOO_LARGE"):
+            await fetch_image(session, url, params=None, timeout=30)
+    else:
+        assert await fetch_image(session, url, params=None, timeout=30) is None
+    await wait_for(lambda: written, what="the server to stop writing")
+    assert written[0] < socket_slack
+
+
+@pytest.mark.parametrize("dialect", [Dialect.V5, Dialect.V6])
+async def test_error_messages_are_capped(
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]], dialect: Dialect
+) -> None:
+    long = "x" * 10_000
+    envelope = {"error": {"code": "C" * 5_000, "message": long, "status": long}}
+    port = await fake_box(answer_with(400, envelope))
+    client = Se5Client(session, "127.0.0.1", port, dialect=dialect)
+    for call in (client.get_event_image("abc", WHEN), client.list_people()):
+        with pytest.raises(Se5ApiError) as caught:
+            await call
+        assert len(caught.value.message) <= MESSAGE_MAX
+        assert len(str(caught.value.code)) <= MESSAGE_MAX
+        assert len(caught.value.status or "") <= MESSAGE_MAX
+        assert len(str(caught.value)) <= 2 * MESSAGE_MAX + 2
+    plain = await fake_box(answer_with(403, long.encode(), "text/plain"))
+    with pytest.raises(Se5ApiError) as refused:
+        await Se5Client(session, "127.0.0.1", plain, dialect=dialect).list_people()
+    assert len(str(refused.value)) <= 2 * MESSAGE_MAX

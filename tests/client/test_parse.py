@@ -226,6 +226,16 @@ def test_score_scales(raw: Any, score: float) -> None:
     assert rec.raw_score == pytest.approx(float(raw))
 
 
+@pytest.mark.parametrize(
+    ("raw", "score"),
+    [(82.05, 0.8205), (0.9, 0.009), (1, 0.01), (0, 0.0), (100, 1.0), (150, 1.0), ("27.69", 0.2769)],
+)
+def test_v6_scores_are_always_on_the_hundred_scale(raw: Any, score: float) -> None:
+    rec = parse_event({"media_device_id": "d", "score": raw})
+    assert rec.score == pytest.approx(score)
+    assert rec.raw_score == pytest.approx(float(raw))
+
+
 @pytest.mark.parametrize("raw", [None, "high", -1, True, [], {}])
 def test_unusable_score_is_none(raw: Any) -> None:
     rec = parse_event({"device_id": "d", "score": raw})
@@ -356,6 +366,18 @@ def test_device_entries() -> None:
         assert parse_device_v5(bad) is None
         assert parse_device_v6(bad) is None
     assert parse_device_v5({"device_id": "x", "netRelay": {"net_port": 1}}).relay is None  # type: ignore[union-attr]
+
+
+def test_device_repr_leaves_the_stream_url_out() -> None:
+    """An RTSP URL may carry the camera's password: repr (and so logs) must not show it."""
+    device = parse_device_v6(
+        {"media_device_id": "m", "media_device_url": "rtsp://admin:s3cret@10.0.0.2:554/1"}
+    )
+    assert device is not None
+    assert device.url == "rtsp://admin:s3cret@10.0.0.2:554/1"
+    assert "s3cret" not in repr(device)
+    assert "s3cret" not in str([device])
+    assert "id='m'" in repr(device)
 
 
 def test_subscription_wire_format() -> None:

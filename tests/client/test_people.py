@@ -228,6 +228,32 @@ async def test_v5_groups_unanswered_and_capped_pages(
     assert len(asked) == 4  # the repeated page ends the loop
 
 
+async def test_v5_person_in_two_groups_does_not_cut_the_later_group_short(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    fake_box: Callable[[Handler], Awaitable[int]],
+) -> None:
+    """A page of a later group holding only people listed in an earlier group is no end."""
+    both = [{"identity_id": n, "group_name": ["a", "b"], "info": {"type": 1}} for n in "12"]
+    only_b = [{"identity_id": n, "group_name": ["b"], "info": {"type": 2}} for n in "34"]
+    members = {"a": both, "b": both + only_b}
+
+    async def handler(request: web.Request) -> web.Response:
+        query = request.query
+        if request.path.endswith("groups"):
+            page = [{"name": g} for g in members][int(query["skip_num"]) :]
+            return web.json_response({"data": {"groups_list": page}})
+        skip, limit = int(query["skip_num"]), int(query["limit"])
+        page = members[query["group_name"]][skip : skip + limit]
+        return web.json_response({"data": {"identities_list": page}})
+
+    port = await fake_box(handler)
+    client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5)
+    people = await client.list_people(page_size=2)
+    assert [p.identity_id for p in people] == ["1", "2", "3", "4"]
+    assert people[0].groups == ("a", "b")
+
+
 async def test_v6_pages_without_total(
     session: aiohttp.ClientSession,
     socket_enabled: None,

@@ -280,6 +280,24 @@ def test_v6_history_example() -> None:
     )
 
 
+@pytest.mark.parametrize(("raw", "score"), [(0.9, 0.009), (1, 0.01), (82.05, 0.8205)])
+def test_v6_history_scores_are_on_the_hundred_scale(raw: float, score: float) -> None:
+    event = {**V6_EVENT, "media_device_info": {"media_device_id": "cam"}, "score": raw}
+    recognition = parse_history_event(event)
+    assert recognition is not None
+    assert recognition.score == pytest.approx(score)
+    assert recognition.raw_score == raw
+
+
+def test_v5_history_scores_keep_their_scale() -> None:
+    for raw, score in ((0.9, 0.9), (1, 1.0), (82.05, 0.8205)):
+        recognition = parse_history_event(
+            {**V5_EVENT, "common": {**V5_EVENT["common"], "score": raw}}
+        )
+        assert recognition is not None
+        assert recognition.score == pytest.approx(score)
+
+
 @pytest.mark.parametrize(
     "change",
     [

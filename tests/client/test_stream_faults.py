@@ -291,6 +291,37 @@ async def test_long_frames_are_parsed_off_the_loop(
     assert stream.state is StreamState.STOPPED
 
 
+async def test_the_wire_tap_is_in_place_before_the_subscription_is_sent(
+    session: aiohttp.ClientSession, box: WsBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The box may answer the subscription at once: every byte of its answer must pass the tap
+    (install_tap's rule: right after the socket opens, before anything awaits)."""
+    steps: list[str] = []
+    real_install = stream_module.install_tap
+    real_send = aiohttp.ClientWebSocketResponse.send_str
+
+    def install(ws: aiohttp.ClientWebSocketResponse, **kwargs: Any) -> Any:
+        steps.append("tap")
+        return real_install(ws, **kwargs)
+
+    async def send_str(self: aiohttp.ClientWebSocketResponse, data: str, **kwargs: Any) -> None:
+        steps.append("subscribe")
+        await real_send(self, data, **kwargs)
+
+    monkeypatch.setattr(stream_module, "install_tap", install)
+    monkeypatch.setattr(aiohttp.ClientWebSocketResponse, "send_str", send_str)
+    limit = 64 * 1024
+    stream = box_stream(session, box, max_frame_bytes=limit)
+    async with Runner(stream) as runner:
+        await box.wait_for_subscription()
+        # answered at once: a frame over the limit, then an event
+        await box.write(frame(b"x" * (2 * limit)) + frame(event("cam-1", event_id="first")))
+        assert (await runner.next()).event_id == "first"
+    assert steps == ["tap", "subscribe"]
+    assert stream.stats.bad_frames["too_large"] == 1
+    assert box.connections_total == 1  # dropped by the tap, not by aiohttp (a reconnect)
+
+
 async def test_frame_over_the_limit_without_the_wire_tap(
     session: aiohttp.ClientSession, box: WsBox, monkeypatch: pytest.MonkeyPatch
 ) -> None:

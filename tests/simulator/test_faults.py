@@ -290,3 +290,54 @@ async def test_set_rate(make_sim: Callable[..., Any], session: aiohttp.ClientSes
         sim.set_rate(0)
         # the loop ends on its own once the rate is 0
         await wait_until(lambda: sim._rate_task is None)
+
+
+async def test_random_recognitions_skip_types_nobody_has(make_sim: Callable[..., Any]) -> None:
+    """Once the only blacklisted people are removed, random faces come from the other types."""
+    sim: Simulator = await make_sim(rate=0.0001, devices=2)  # the loop waits, most likely
+    blacklisted = [p.identity_id for p in sim.people if p.person_type == "blacklist"]
+    assert blacklisted
+    for identity_id in blacklisted:
+        sim.remove_person(identity_id)
+    fired = [await sim.fire() for _ in range(300)]
+    assert "blacklist" not in {sent.person_type for sent in fired}
+    assert {sent.person_type for sent in fired} == {"employee", "visitor", "stranger", "vip"}
+    with pytest.raises(ValueError, match="nobody of type"):
+        await sim.fire(person_type="blacklist")
+    sim.set_rate(500)
+    await wait_until(lambda: len(sim.history) >= 600)  # the loop went on past any such draw
+    assert sim._rate_task is not None
+    assert not sim._rate_task.done()
+
+
+async def test_rate_loop_skips_a_failed_recognition_and_ends_cleanly(
+    make_sim: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim: Simulator = await make_sim(rate=0.0001, devices=1)
+    real_fire = sim.fire
+    calls = 0
+
+    async def flaky_fire(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ValueError("nobody to recognise")
+        if calls == 3:
+            raise RuntimeError("a bug")
+        return await real_fire(*args, **kwargs)
+
+    monkeypatch.setattr(sim, "fire", flaky_fire)
+    sim.set_rate(500)
+    task = sim._rate_task
+    assert task is not None
+    await wait_until(task.done)  # the ValueError was skipped; the RuntimeError ended the loop
+    assert isinstance(task.exception(), RuntimeError)
+    assert calls == 3
+    assert len(sim.history) == 1
+    assert sim._rate_task is None  # so that set_rate starts a new loop
+    sim.set_rate(400)
+    assert sim._rate_task is not None
+    assert sim._rate_task is not task
+    await wait_until(lambda: calls >= 5)
+    sim.set_rate(0)
+    await wait_until(lambda: sim._rate_task is None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-import time
 from typing import Any
 
 import aiohttp
@@ -202,14 +201,12 @@ async def test_add_and_remove_people(sim: Simulator, session: aiohttp.ClientSess
 async def test_many_generated_people(
     make_sim: Callable[..., Any], session: aiohttp.ClientSession
 ) -> None:
-    started = time.monotonic()
     sim: Simulator = await make_sim(dialect="v5", extra_people=5000, seed=3)
     again = Simulator(extra_people=5000, seed=3)
     assert len(sim.people) == 5008
     assert [p.name for p in sim.people] == [p.name for p in again.people]
     assert len({p.identity_id for p in sim.people}) == 5008
     assert {p.person_type for p in sim.people[8:]} == {"employee", "visitor", "blacklist", "vip"}
-    assert time.monotonic() - started < 30  # generous: photos are made only when asked for
     last = sim.people[-1]
     _, body = await get(session, sim.rest_url + USERS, skip_num=5007, limit=10)
     (entry,) = body["data"]["identities_list"]

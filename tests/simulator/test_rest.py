@@ -137,6 +137,36 @@ async def test_v6_device_list_rejects_non_json(
     assert body["error"]["code"] == "UNSUPPORT_CONTENT_TYPE"
 
 
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000  # too deep for the json module: RecursionError
+UNREADABLE_BODIES = [
+    pytest.param(b'{"a": "\xff\xfe"}', "application/json", id="not-utf-8"),
+    pytest.param(b"{}", "application/json; charset=no-such-charset", id="unknown-charset"),
+    pytest.param(DEEP_JSON, "application/json", id="nested-too-deep"),
+]
+
+
+@pytest.mark.parametrize(("data", "content_type"), UNREADABLE_BODIES)
+async def test_unreadable_bodies_get_the_boxs_error_not_a_500(
+    make_sim: Callable[..., Any], session: aiohttp.ClientSession, data: bytes, content_type: str
+) -> None:
+    headers = {"Content-Type": content_type}
+    v6: Simulator = await make_sim(dialect="v6")
+    status, body = await get_json(
+        session, "POST", v6.rest_url + V6_DEVICES, data=data, headers=headers
+    )
+    assert (status, body["error"]["code"]) == (400, "UNSUPPORT_CONTENT_TYPE")
+    v5: Simulator = await make_sim(dialect="v5")
+    status, body = await get_json(
+        session, "PUT", v5.rest_url + EVENT_ACTION, data=data, headers=headers
+    )
+    assert (status, body["error"]["code"], body["error"]["status"]) == (
+        400,
+        40001,
+        "UNSUPPORT_CONTENT_TYPE",
+    )
+    assert v5.relay_actions == []
+
+
 async def test_v5_errors(make_sim: Callable[..., Any], session: aiohttp.ClientSession) -> None:
     sim: Simulator = await make_sim(dialect="v5")
     # a V5 box answers the V6 device path with its own 404: that is how clients tell

@@ -16,14 +16,48 @@ EVENT_ACTION = "/SophonFogSys/api/EventAction"
 OPEN = {"action": [{"action_ip": "192.168.10.20", "action_mode": "opendoor"}]}
 
 
+class FakeTimer:
+    def __init__(self, due: float, callback: Callable[[], object]) -> None:
+        self.due = due
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
 class FakeClock:
-    """Stands in for the ``time`` module of ``se5sim.faults``."""
+    """Stands in for the ``time`` module and the ``call_later`` of ``se5sim.faults``."""
 
     def __init__(self) -> None:
         self.now = 10.0
+        self.timers: list[FakeTimer] = []
 
     def monotonic(self) -> float:
         return self.now
+
+    def call_later(self, seconds: float, callback: Callable[[], object]) -> FakeTimer:
+        timer = FakeTimer(self.now + seconds, callback)
+        self.timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on, running the timers that fall due."""
+        self.now += seconds
+        due = sorted((t for t in self.timers if t.due <= self.now), key=lambda t: t.due)
+        self.timers = [t for t in self.timers if t.due > self.now]
+        for timer in due:
+            if not timer.cancelled:
+                timer.callback()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A fake clock for the fault windows."""
+    fake = FakeClock()
+    monkeypatch.setattr(faults_module, "time", fake)
+    monkeypatch.setattr(faults_module, "call_later", fake.call_later)
+    return fake
 
 
 def uptime_request(sim: Simulator) -> tuple[str, str, dict[str, Any]]:
@@ -45,16 +79,14 @@ async def rest_ok(session: aiohttp.ClientSession, sim: Simulator) -> bool:
 
 
 async def test_http500_by_count_and_by_time(
-    sim: Simulator, session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+    sim: Simulator, session: aiohttp.ClientSession, clock: FakeClock
 ) -> None:
-    clock = FakeClock()
-    monkeypatch.setattr(faults_module, "time", clock)
     sim.fail_system("http500", count=2)
     assert [await system_status(session, sim) for _ in range(3)] == [500, 500, 200]
     sim.fail_system("http500", seconds=5)
     assert await system_status(session, sim) == 500
     assert await rest_ok(session, sim)  # REST is not affected
-    clock.now += 5
+    clock.advance(5)
     assert await system_status(session, sim) == 200
 
 
@@ -92,11 +124,16 @@ async def test_down_refuses_only_the_system_port(
     assert await system_status(session, sim) == 200
 
 
-async def test_down_for_a_while(sim: Simulator, session: aiohttp.ClientSession) -> None:
+async def test_down_for_a_while(
+    sim: Simulator, session: aiohttp.ClientSession, clock: FakeClock
+) -> None:
     sim.fail_system("down", seconds=0.2)
     with pytest.raises(aiohttp.ClientConnectionError):
         await system_status(session, sim)
-    await asyncio.sleep(0.3)
+    clock.advance(0.1)
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await system_status(session, sim)
+    clock.advance(0.1)
     assert await system_status(session, sim) == 200
     sim.fail_system("down", seconds=30)
     sim.fail_system("http500", count=1)  # another failure replaces it: the port opens again

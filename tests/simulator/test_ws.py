@@ -235,6 +235,20 @@ async def test_resubscribe_mid_stream(sim: Simulator, session: aiohttp.ClientSes
     assert records[1].received_at >= records[0].received_at
 
 
+async def test_deeply_nested_subscription_frame_is_ignored(
+    sim: Simulator, session: aiohttp.ClientSession
+) -> None:
+    """JSON too deep to read is ignored like any other non-JSON text; the socket goes on."""
+    device = sim.devices[0].id
+    async with session.ws_connect(sim.ws_url) as ws:
+        await ws.send_str("[" * 100_000 + "]" * 100_000)
+        await subscribe(ws, sim, [device])
+        sent = await sim.fire(device)
+        assert sent.delivered == 1
+        assert_matches(await receive_json(ws), sent)
+    assert len(sim.subscriptions) == 1
+
+
 async def test_subscription_records_and_ignored_frames(
     sim: Simulator, session: aiohttp.ClientSession
 ) -> None:

@@ -72,8 +72,10 @@ class Device:
     ip: str | None = None
     kind: str | None = None
     """`photo`, `rtsp`, `file` or `gb28181` as the box reports it."""
-    url: str | None = None
-    """Stream URL for video devices, the address for gates and capture cameras."""
+    url: str | None = field(default=None, repr=False)
+    """Stream URL for video devices, the address for gates and capture cameras.
+
+    Left out of repr: an RTSP URL may carry the camera's password."""
     relay: Relay | None = None
 
 
@@ -143,7 +145,7 @@ class Recognition:
     score: float | None
     """Normalised to 0..1; None when the box sent no usable score."""
     raw_score: float | None
-    """The score exactly as sent (0..1 or 0..100 depending on the firmware)."""
+    """The score exactly as sent (V6: 0..100; V5: 0..1, or 0..100 on newer firmware)."""
     timestamp: datetime
     """Aware (UTC)."""
     timestamp_ms: int

@@ -136,7 +136,7 @@ def _parse_v5(
 def _parse_v6(
     data: dict[str, Any], images: ImageSelection, received_at: datetime | None
 ) -> Recognition:
-    score, raw_score = _score(data.get("score"))
+    score, raw_score = _score(data.get("score"), hundred=True)
     timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
     info = bounded_info(data.get("identity_info"))
     return Recognition(
@@ -206,12 +206,17 @@ def _person_type_v6(value: object, info: Mapping[str, Any]) -> PersonType:
     return _person_type_v5(value, info)
 
 
-def _score(value: object) -> tuple[float | None, float | None]:
-    """Normalise a score to 0..1; values above 1 are on the 0..100 scale."""
+def _score(value: object, *, hundred: bool = False) -> tuple[float | None, float | None]:
+    """Normalise a score to 0..1, and the raw value.
+
+    V6 documents its scores (live and history) on the 0..100 scale (`hundred`): always divided,
+    so that 0.9 of 100 is not read as 90 %. V5 sends 0..1 in its examples and 0..100 on newer
+    firmware, with nothing to tell them apart: there, values above 1 are on the 0..100 scale.
+    """
     number = _float_or_none(value)
     if number is None or number < 0:
         return None, None
-    normalised = number / 100 if number > 1 else number
+    normalised = number / 100 if hundred or number > 1 else number
     return min(normalised, 1.0), number
 
 

@@ -148,20 +148,26 @@ async def _list_v5(
     people: dict[str, Person] = {}
     for group in await _v5_groups(request, page_size):
         skip = 0
+        in_group: set[str] = set()
         while True:
             params: dict[str, str | int] = {"group_name": group, "skip_num": skip}
             params["limit"] = page_size
             entries = _v5_entries(await request("GET", V5_USERS_PATH, params=params))
-            added = 0
+            new_in_group = 0
             for entry in entries:
                 person = parse_person_v5(entry, with_photo=with_photos)
-                if person is not None and person.identity_id not in people:
+                if person is None or person.identity_id in in_group:
+                    continue
+                in_group.add(person.identity_id)
+                new_in_group += 1
+                if person.identity_id not in people:
                     people[person.identity_id] = person
-                    added += 1
                     if limit is not None and len(people) >= limit:
                         return people
-            # A box that caps `limit` sends short pages: only an empty (or repeated) page ends.
-            if not added:
+            # A box that caps `limit` sends short pages: only an empty page, or one that holds
+            # nobody new to this group (a repeated page), ends the group. Someone listed in an
+            # earlier group does not: people may belong to several groups.
+            if not new_in_group:
                 break
             skip += len(entries)
     return people

@@ -10,23 +10,24 @@ import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime
 import logging
-from typing import Any, Literal
+from typing import Any
 
 import aiohttp
 from yarl import URL
 
 from . import history, people, system
-from .errors import (
-    Se5ApiError,
-    Se5BoxStartingError,
-    Se5ConnectionError,
-    Se5Error,
-    Se5NotABoxError,
-    Se5ServerError,
+from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError, Se5ServerError
+from .fetch import (
+    ERROR_BODY_BYTES,
+    NotFoundError,
+    decode,
+    envelope_error,
+    fetch_image,
+    read_capped,
+    short_body,
 )
-from .fetch import fetch_image
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
-from .parse import loads, parse_device_v5, parse_device_v6
+from .parse import parse_device_v5, parse_device_v6
 from .system import DEFAULT_SYSTEM_PORT
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,18 +36,10 @@ DEFAULT_REST_PORT = 5555
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest answer read by default (a 16-camera box lists its devices in about 10 KB)."""
-ERROR_BODY_BYTES = 64 * 1024
-"""Largest error answer read (an error envelope, or the start of a page for the message)."""
 
 V5_DEVICES_PATH = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH = "/sophon/v2/face/getmediadevices"
 EVENT_ACTION_PATH = "/SophonFogSys/api/EventAction"
-
-_INIT_ERROR = "DEVICE_INIT_ERROR"
-
-
-class _NotFoundError(Se5ApiError):
-    """The path does not exist on this box (used for dialect detection)."""
 
 
 class _TooLargeError(Se5NotABoxError):
@@ -95,7 +88,7 @@ class Se5Client:
                 return await self._list_devices(self.dialect)
             except _TooLargeError:
                 raise
-            except (Se5NotABoxError, _NotFoundError):
+            except (Se5NotABoxError, NotFoundError):
                 _LOGGER.debug(
                     "%s no longer answers as %s; detecting again", self._base, self.dialect
                 )
@@ -175,7 +168,7 @@ class Se5Client:
         """
         try:
             await self._request("PUT", EVENT_ACTION_PATH, json_body={"action": []})
-        except _NotFoundError:
+        except NotFoundError:
             return False
         except Se5ApiError as err:
             return err.code != 405
@@ -295,68 +288,25 @@ class Se5Client:
             ):
                 status = response.status
                 limit = max_bytes if status < 400 else min(max_bytes, ERROR_BODY_BYTES)
-                body, read = await _read_capped(response, limit)
+                body, read = await read_capped(response, limit)
         except TimeoutError as err:
             raise Se5ConnectionError(f"no answer within {self._timeout:g} s") from err
         except aiohttp.ClientError as err:
             raise Se5ConnectionError(str(err) or type(err).__name__) from err
-        payload = None
-        if read == "whole":
-            try:
-                payload = loads(body)
-            except (ValueError, RecursionError):
-                payload = None
+        payload = decode(body, read)
         if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
-            raise _envelope_error(status, error)
+            raise envelope_error(status, error)
         if status >= 500:
-            raise Se5ServerError(status, _short(body))
+            raise Se5ServerError(status, short_body(body))
         if status == 404:
-            raise _NotFoundError(status, "not found")
+            raise NotFoundError(status, "not found")
         if status >= 400:
-            raise Se5ApiError(status, _short(body))
+            raise Se5ApiError(status, short_body(body))
         if read == "too_large":
             raise _TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
         if payload is None:
             raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
         return payload
-
-
-async def _read_capped(
-    response: aiohttp.ClientResponse, limit: int
-) -> tuple[bytes, Literal["whole", "not_json", "too_large"]]:
-    """The body read up to `limit` bytes, and how far: whole, or stopped early.
-
-    `not_json`: its first byte other than white space is not `{` or `[`; reading stopped after
-    the chunk that showed it. `too_large`: declared or found larger than `limit`.
-    """
-    declared = response.content_length
-    if declared is not None and declared > limit:
-        return b"", "too_large"
-    body = bytearray()
-    sniffed = False
-    async for chunk in response.content.iter_any():
-        body += chunk
-        if len(body) > limit:
-            return bytes(body[:limit]), "too_large"
-        if not sniffed and (start := body.lstrip(_JSON_SPACE)):
-            sniffed = True
-            if bytes(start[:1]) not in (b"{", b"["):
-                return bytes(body), "not_json"
-    return bytes(body), "whole"
-
-
-# JSON's white space, and the byte order mark some servers put first.
-_JSON_SPACE = b" \t\r\n\xef\xbb\xbf"
-
-
-def _envelope_error(status: int, error: dict[str, Any]) -> Se5Error:
-    code = error.get("code", status)
-    message = str(error.get("message", ""))
-    if code == _INIT_ERROR:
-        return Se5BoxStartingError(message or "the box is still starting")
-    kind = _NotFoundError if status == 404 or code in (40400, 40401, "NOT_FOUND") else Se5ApiError
-    error_status = error.get("status")
-    return kind(code, message, error_status if isinstance(error_status, str) else None)
 
 
 def _envelope_list(payload: Any, key: str) -> list[Any]:
@@ -366,8 +316,3 @@ def _envelope_list(payload: Any, key: str) -> list[Any]:
     if not isinstance(entries, list):
         raise Se5NotABoxError(f"answer has no data.{key} list")
     return entries
-
-
-def _short(body: bytes) -> str:
-    """A short, printable excerpt of an error body for messages."""
-    return body[:120].decode("utf-8", "replace").strip()

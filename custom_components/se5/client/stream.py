@@ -176,17 +176,21 @@ class EventStream:
                     )
                     _LOGGER.debug("%s: cannot connect: %s", self._url, self.last_error)
                 else:
+                    # Before anything awaits (sending the subscription does): the box may
+                    # answer it at once, and every byte of its answer must pass the tap.
+                    tap = self._install_tap(ws)
                     if self._stop_event.is_set():  # stop() came as the socket opened
                         await ws.close()
                         break
                     self._ws = ws
+                    self._tap = tap
                     try:
                         await ws.send_str(self._subscription.to_wire(self._dialect))
                         self.stats.connections += 1
                         connected_at = loop.time()
                         self.last_error = None
                         self._set_state(StreamState.CONNECTED)
-                        async for recognition in self._receive(ws):
+                        async for recognition in self._receive(ws, tap):
                             attempt = 0
                             yield recognition
                     except (aiohttp.ClientError, ConnectionError) as err:
@@ -223,7 +227,22 @@ class EventStream:
         finally:
             self._connecting = None
 
-    async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> AsyncIterator[Recognition]:
+    def _install_tap(self, ws: aiohttp.ClientWebSocketResponse) -> WireTap | None:
+        """The wire tap of a just-opened socket (see `install_tap`); None when not possible."""
+        tap = install_tap(
+            ws,
+            max_message_bytes=self._max_frame_bytes,
+            on_oversized=self._oversized,
+            clock=asyncio.get_running_loop().time,
+            divert_bytes=OFF_LOOP_FRAME_CHARS,
+        )
+        if tap is None:
+            _LOGGER.debug("%s: cannot watch the socket's bytes; timing whole frames", self._url)
+        return tap
+
+    async def _receive(
+        self, ws: aiohttp.ClientWebSocketResponse, tap: WireTap | None
+    ) -> AsyncIterator[Recognition]:
         """Yield the recognitions of one connection until it closes or goes silent.
 
         The heartbeat is ours rather than aiohttp's (which times whole messages and can leave a
@@ -233,16 +252,6 @@ class EventStream:
         its bytes come: the box cannot answer a ping in the middle of a frame.
         """
         loop = asyncio.get_running_loop()
-        tap = install_tap(
-            ws,
-            max_message_bytes=self._max_frame_bytes,
-            on_oversized=self._oversized,
-            clock=loop.time,
-            divert_bytes=OFF_LOOP_FRAME_CHARS,
-        )
-        if tap is None:
-            _LOGGER.debug("%s: cannot watch the socket's bytes; timing whole frames", self._url)
-        self._tap = tap
         grace = self._heartbeat / 2
         last_seen = loop.time()
         pinged_at: float | None = None
