@@ -380,6 +380,29 @@ def test_device_repr_leaves_the_stream_url_out() -> None:
     assert "id='m'" in repr(device)
 
 
+def test_people_and_recognitions_repr_leave_names_out() -> None:
+    """Names are personal data: a repr (a log line, a traceback) must not carry them."""
+    from datetime import UTC, datetime
+
+    from custom_components.se5.client import Person, PersonType, Recognition
+
+    person = Person("7", "王小明", PersonType.VIP)
+    seen = Recognition(
+        device_id="cam",
+        identity_id="7",
+        identity_name="王小明",
+        person_type=PersonType.VIP,
+        score=0.9,
+        raw_score=90.0,
+        timestamp=datetime.now(UTC),
+        timestamp_ms=0,
+    )
+    for thing in (person, seen):
+        assert "王小明" not in repr(thing)
+        assert "'7'" in repr(thing)
+    assert person.name == seen.identity_name == "王小明"
+
+
 def test_subscription_wire_format() -> None:
     sub = Subscription(("a", "b"), ImageSelection(face=False, scene=True, registered=True))
     assert json.loads(sub.to_wire(Dialect.V5)) == {

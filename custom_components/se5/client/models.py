@@ -84,7 +84,7 @@ class Person:
     """A person registered on the box (V5 users endpoint, V6 identities)."""
 
     identity_id: str
-    name: str
+    name: str = field(repr=False)  # personal data: never in a log by way of a repr
     person_type: PersonType
     groups: tuple[str, ...] = ()
     photo: bytes | None = field(default=None, repr=False)
@@ -140,7 +140,7 @@ class Recognition:
 
     device_id: str
     identity_id: str
-    identity_name: str
+    identity_name: str = field(repr=False)  # personal data: never in a log by way of a repr
     person_type: PersonType
     score: float | None
     """Normalised to 0..1; None when the box sent no usable score."""
