@@ -367,3 +367,23 @@ async def test_numeric_device_ids_of_a_box_are_their_decimal_text(
             sent = await box.fire(box.devices[1].id)
             rec = await runner.next()
     assert rec.device_id == str(box.devices[1].id) == sent.device_id
+
+
+async def test_text_frame_that_is_not_utf8_is_a_bad_frame_and_the_stream_goes_on(
+    session: aiohttp.ClientSession, box: WsBox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp ends the socket on it: said once as a bad frame, then a new socket goes on."""
+    stream = box_stream(session, box)
+    async with Runner(stream) as runner:
+        await box.wait_for_subscription()
+        await runner.connected()
+        await box.send(event("cam-1", event_id="before"))
+        assert (await runner.next()).event_id == "before"
+        await box.write(frame(b'{"device_id": "cam-1", "identity_name": "\xff\xfe"}'))
+        await box.wait_for_subscription(count=2)
+        await runner.connected()
+        await box.send(event("cam-1", event_id="after"))
+        assert (await runner.next()).event_id == "after"
+    assert stream.stats.bad_frames["not_utf8"] == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum("not UTF-8" in text for text in warnings) == 1

@@ -318,6 +318,16 @@ class EventStream:
                             f"frame larger than {self._max_frame_bytes} bytes; reconnecting",
                         )
                     )
+                elif (
+                    isinstance(error, aiohttp.WebSocketError)
+                    and error.code == aiohttp.WSCloseCode.INVALID_TEXT
+                ):
+                    # aiohttp ends the socket on a text frame that is not UTF-8: said as the
+                    # bad frame it is; what the box sends meanwhile comes back from its history
+                    # (missed recognitions are recovered after each reconnection).
+                    self._bad_frame(
+                        FrameError("not_utf8", "text frame that is not UTF-8; reconnecting")
+                    )
                 self.last_error = _describe(error) if error else "socket error"
                 return
             elif kind in (
