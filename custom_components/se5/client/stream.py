@@ -307,27 +307,8 @@ class EventStream:
                 await ws.pong(message.data)
             elif kind is aiohttp.WSMsgType.ERROR:
                 error = message.data
-                if (
-                    isinstance(error, aiohttp.WebSocketError)
-                    and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
-                    and (tap is None or not tap.failed)  # else counted by _oversized
-                ):
-                    self._bad_frame(
-                        FrameError(
-                            "too_large",
-                            f"frame larger than {self._max_frame_bytes} bytes; reconnecting",
-                        )
-                    )
-                elif (
-                    isinstance(error, aiohttp.WebSocketError)
-                    and error.code == aiohttp.WSCloseCode.INVALID_TEXT
-                ):
-                    # aiohttp ends the socket on a text frame that is not UTF-8: said as the
-                    # bad frame it is; what the box sends meanwhile comes back from its history
-                    # (missed recognitions are recovered after each reconnection).
-                    self._bad_frame(
-                        FrameError("not_utf8", "text frame that is not UTF-8; reconnecting")
-                    )
+                if isinstance(error, aiohttp.WebSocketError):
+                    self._socket_error(error, tap)
                 self.last_error = _describe(error) if error else "socket error"
                 return
             elif kind in (
@@ -339,6 +320,18 @@ class EventStream:
                 self.last_error = "closed by the box" + (f" (code {code})" if code else "")
                 return
             # PONG and CONTINUATION carry nothing for us.
+
+    def _socket_error(self, error: aiohttp.WebSocketError, tap: WireTap | None) -> None:
+        """A frame aiohttp ended the socket on, said as the bad frame it is (reconnecting).
+
+        What the box sends meanwhile comes back from its history after the reconnection.
+        """
+        if error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG and (tap is None or not tap.failed):
+            # (a tap that failed the socket counted it already, in _oversized)
+            reason = f"frame larger than {self._max_frame_bytes} bytes; reconnecting"
+            self._bad_frame(FrameError("too_large", reason))
+        elif error.code == aiohttp.WSCloseCode.INVALID_TEXT:
+            self._bad_frame(FrameError("not_utf8", "text frame that is not UTF-8; reconnecting"))
 
     async def _parse(
         self, data: str | bytes | list[bytes], loop: asyncio.AbstractEventLoop
