@@ -49,6 +49,17 @@ class NotFoundError(Se5ApiError):
     """What was asked for is not there: an HTTP 404, or one of the not-found codes."""
 
 
+class Se5RedirectError(Se5ApiError):
+    """The box answered with a redirect, which the client never follows.
+
+    Following it would send the call (a door command with its body, say) to whatever host the
+    answer names.
+    """
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status, f"redirect (HTTP {status}) not followed")
+
+
 class RequestFn(Protocol):
     """One JSON call to the box: the decoded answer, or an Se5Error."""
 
@@ -168,7 +179,10 @@ async def fetch_image(
     read further than ERROR_BODY_BYTES.
     """
     try:
-        async with asyncio.timeout(timeout), session.get(url, params=params) as response:
+        async with (
+            asyncio.timeout(timeout),
+            session.get(url, params=params, allow_redirects=False) as response,
+        ):
             status = response.status
             image_limit = max_bytes if status == 200 else None
             body, read = await read_capped(
@@ -178,6 +192,8 @@ async def fetch_image(
         raise Se5ConnectionError(f"no answer within {timeout:g} s") from err
     except aiohttp.ClientError as err:
         raise Se5ConnectionError(str(err) or type(err).__name__) from err
+    if 300 <= status < 400:
+        raise Se5RedirectError(status)
     if status == 200 and read == "too_large":
         raise Se5ApiError("TOO_LARGE", "answer larger than an image call's cap")
     if status == 200 and read == "whole" and is_image(body):

@@ -20,6 +20,8 @@ from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError, Se5ServerE
 from .fetch import (
     ERROR_BODY_BYTES,
     NotFoundError,
+    Read,
+    Se5RedirectError,
     decode,
     envelope_error,
     fetch_image,
@@ -28,6 +30,7 @@ from .fetch import (
 )
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
 from .parse import parse_device_v5, parse_device_v6
+from .send import send_once
 from .system import DEFAULT_SYSTEM_PORT
 
 _LOGGER = logging.getLogger(__name__)
@@ -279,34 +282,69 @@ class Se5Client:
         An answer declared or found larger than `max_bytes` raises Se5NotABoxError as soon as
         that is known, without reading the rest; an answer that does not start as JSON is not
         read further than its first chunk. `base` is the system API's base URL for port 8888.
+        A redirect is never followed (Se5RedirectError).
         """
         url = (base or self._base).with_path(path)
         try:
             async with (
                 asyncio.timeout(self._timeout),
-                self._session.request(method, url, json=json_body, params=params) as response,
+                self._session.request(
+                    method, url, json=json_body, params=params, allow_redirects=False
+                ) as response,
             ):
                 status = response.status
-                limit = max_bytes if status < 400 else min(max_bytes, ERROR_BODY_BYTES)
+                limit = max_bytes if status < 300 else min(max_bytes, ERROR_BODY_BYTES)
                 body, read = await read_capped(response, limit)
         except TimeoutError as err:
             raise Se5ConnectionError(f"no answer within {self._timeout:g} s") from err
         except aiohttp.ClientError as err:
             raise Se5ConnectionError(str(err) or type(err).__name__) from err
-        payload = decode(body, read)
-        if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
-            raise envelope_error(status, error)
-        if status >= 500:
-            raise Se5ServerError(status, short_body(body))
-        if status == 404:
-            raise NotFoundError(status, "not found")
-        if status >= 400:
-            raise Se5ApiError(status, short_body(body))
-        if read == "too_large":
-            raise _TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
-        if payload is None:
-            raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
-        return payload
+        return _answer(method, path, status, body=body, read=read, limit=limit)
+
+    async def _write(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, str | int] | None = None,
+        base: URL | None = None,
+    ) -> Any:
+        """A call that changes the box: sent once, on a connection of its own (`send`).
+
+        Its answer is judged as `_request`'s; raises Se5UnconfirmedError when the call went out
+        but no answer came back (it is never sent again).
+        """
+        url = (base or self._base).with_path(path)
+        status, body, read = await send_once(
+            method,
+            url,
+            json_body=json_body,
+            params=params,
+            timeout=self._timeout,
+            max_bytes=ERROR_BODY_BYTES,
+        )
+        return _answer(method, path, status, body=body, read=read, limit=ERROR_BODY_BYTES)
+
+
+def _answer(method: str, path: str, status: int, *, body: bytes, read: Read, limit: int) -> Any:
+    """The JSON of an answer, or the error it stands for."""
+    if 300 <= status < 400:
+        raise Se5RedirectError(status)
+    payload = decode(body, read)
+    if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
+        raise envelope_error(status, error)
+    if status >= 500:
+        raise Se5ServerError(status, short_body(body))
+    if status == 404:
+        raise NotFoundError(status, "not found")
+    if status >= 400:
+        raise Se5ApiError(status, short_body(body))
+    if read == "too_large":
+        raise _TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
+    if payload is None:
+        raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
+    return payload
 
 
 def _envelope_list(payload: Any, key: str) -> list[Any]:
