@@ -30,14 +30,17 @@ from .const import (
     DOMAIN,
     PLATFORMS,
 )
-from .coordinator import Se5PushCoordinator
+from .coordinator import (
+    Se5DeviceCoordinator,
+    Se5HealthCoordinator,
+    Se5PeopleCoordinator,
+    Se5PushCoordinator,
+    async_list_devices,
+)
 from .data import Se5ConfigEntry, Se5Data
-from .device_list import Se5DeviceCoordinator, async_list_devices
-from .health import Se5HealthCoordinator
 from .image_options import async_enable_scene_cameras
 from .labels import async_load_labels
 from .migration import VERSION, async_migrate_entry
-from .people import Se5PeopleCoordinator
 from .recent import Se5Recent
 from .recovery import STORAGE_VERSION as RECOVERY_STORAGE_VERSION, Se5Recovery, storage_key
 from .registry import Se5Registry, box_identifier, device_identifier, person_identifier

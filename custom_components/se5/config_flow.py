@@ -43,11 +43,11 @@ from .const import (
     DEFAULT_PORTS,
     DOMAIN,
 )
+from .coordinator import Register, async_read_register, default_people
 from .data import Se5ConfigEntry
 from .flow_common import error_key, normalize_host, selection_options, selection_schema
 from .migration import VERSION
 from .options_flow import Se5OptionsFlow
-from .people import Register, async_read_register, default_people
 
 _LOGGER = logging.getLogger(__name__)
 

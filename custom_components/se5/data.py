@@ -10,10 +10,12 @@ from homeassistant.helpers import device_registry as dr
 
 from .client import BoxInfo, Person, PersonType, Se5Client
 from .compat import device_by_identifier
-from .coordinator import Se5PushCoordinator
-from .device_list import Se5DeviceCoordinator
-from .health import Se5HealthCoordinator
-from .people import Se5PeopleCoordinator
+from .coordinator import (
+    Se5DeviceCoordinator,
+    Se5HealthCoordinator,
+    Se5PeopleCoordinator,
+    Se5PushCoordinator,
+)
 from .recent import Se5Recent
 from .recovery import Se5Recovery
 from .registry import Se5Registry, person_identifier

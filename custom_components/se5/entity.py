@@ -7,11 +7,13 @@ stream's state) and write their state only when it changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 from .client import Device, Person, Recognition
 from .data import Se5ConfigEntry, Se5Data
@@ -85,6 +87,21 @@ class Se5BoxEntity(Se5Entity):
         self.entity_description = description
         self._attr_unique_id = f"{data.box_uid}_{description.key}"
         self._attr_device_info = box_device(data)
+
+
+class Se5BoxCoordinatorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
+    CoordinatorEntity[CoordinatorT], Se5BoxEntity
+):
+    """An entity of the box whose data comes from one of its polled coordinators.
+
+    Available while that coordinator's last poll succeeded; written after each poll.
+    """
+
+    def __init__(
+        self, coordinator: CoordinatorT, data: Se5Data, description: EntityDescription
+    ) -> None:
+        CoordinatorEntity.__init__(self, coordinator)
+        Se5BoxEntity.__init__(self, data, description)
 
 
 class Se5DeviceEntity(Se5Entity):

@@ -23,6 +23,7 @@ from .const import (
     CONF_SYSTEM_PORT,
     MAX_PEOPLE_OPTIONS,
 )
+from .coordinator import async_read_register
 from .flow_common import (
     error_key,
     recent_options,
@@ -30,7 +31,6 @@ from .flow_common import (
     selection_options,
     selection_schema,
 )
-from .people import async_read_register
 
 
 def people_schema(people: list[Person], followed: list[str]) -> tuple[vol.Schema, int]:

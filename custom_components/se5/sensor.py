@@ -19,22 +19,21 @@ from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .client import Device, Person, PersonType, Recognition
 from .const import PERSON_TYPES
+from .coordinator import Se5PeopleCoordinator
 from .data import Se5ConfigEntry, Se5Data
 from .entity import (
+    Se5BoxCoordinatorEntity,
     Se5BoxEntity,
     Se5DeviceEntity,
     Se5PersonEntity,
     async_setup_device_entities,
     async_setup_person_entities,
-    box_device,
 )
-from .health import HEALTH_SENSORS, Se5HealthSensor
 from .labels import device_name
-from .people import Se5PeopleCoordinator
+from .sensor_health import HEALTH_SENSORS, Se5HealthSensor
 
 PARALLEL_UPDATES = 0
 
@@ -140,8 +139,8 @@ async def async_setup_entry(
     async_add_entities(
         [
             Se5RecognitionCounter(data, RECOGNITIONS),
-            Se5RegisteredPeople(data.people, data, REGISTERED_PEOPLE),
-            *(Se5HealthSensor(data.health, data, description) for description in HEALTH_SENSORS),
+            Se5RegisteredPeople(data, REGISTERED_PEOPLE),
+            *(Se5HealthSensor(data, description) for description in HEALTH_SENSORS),
         ]
     )
     await async_setup_device_entities(
@@ -229,18 +228,11 @@ class Se5RecognitionCounter(Se5BoxEntity, SensorEntity):
         return self.data.push.recognitions
 
 
-class Se5RegisteredPeople(CoordinatorEntity[Se5PeopleCoordinator], SensorEntity):
+class Se5RegisteredPeople(Se5BoxCoordinatorEntity[Se5PeopleCoordinator], SensorEntity):
     """How many people the box's register holds; by kind in the attributes (no names)."""
 
-    _attr_has_entity_name = True
-
-    def __init__(
-        self, coordinator: Se5PeopleCoordinator, data: Se5Data, description: SensorEntityDescription
-    ) -> None:
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._attr_unique_id = f"{data.box_uid}_{description.key}"
-        self._attr_device_info = box_device(data)
+    def __init__(self, data: Se5Data, description: SensorEntityDescription) -> None:
+        super().__init__(data.people, data, description)
 
     @property
     def native_value(self) -> int:

@@ -11,7 +11,6 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.se5 import coordinator as coordinator_module
 from custom_components.se5.client import Backoff, StreamState
 from custom_components.se5.compat import device_by_identifier
 from custom_components.se5.const import (
@@ -27,6 +26,7 @@ from custom_components.se5.const import (
     CONF_SYSTEM_PORT,
     DOMAIN,
 )
+from custom_components.se5.coordinator import push as coordinator_module
 from custom_components.se5.registry import device_identifier, person_identifier
 from se5sim import Simulator
 from tests.helpers import wait_for

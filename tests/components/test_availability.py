@@ -8,8 +8,8 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.se5 import coordinator as coordinator_module
 from custom_components.se5.const import EVENT_SE5
+from custom_components.se5.coordinator import push as coordinator_module
 from se5sim import Simulator
 from tests.components.conftest import entity_id, uid
 from tests.helpers import wait_for

@@ -11,9 +11,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.se5 import coordinator as coordinator_module
 from custom_components.se5.const import DOMAIN
-from custom_components.se5.coordinator import unreachable_issue_id
+from custom_components.se5.coordinator import push as coordinator_module, unreachable_issue_id
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, setup_entry, uid
 from tests.helpers import wait_for

@@ -11,9 +11,8 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.se5 import device_list as device_list_module
 from custom_components.se5.const import CONF_DEVICES, DOMAIN
-from custom_components.se5.device_list import missing_issue_id
+from custom_components.se5.coordinator import devices as device_list_module, missing_issue_id
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
 from tests.helpers import wait_for

@@ -11,11 +11,11 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .client import Person, PersonType, Se5ApiError, Se5Client, Se5Error
-from .const import CONF_PEOPLE, DOMAIN, MAX_PEOPLE, PEOPLE_INTERVAL, SMALL_REGISTER
+from ..client import Person, PersonType, Se5ApiError, Se5Client, Se5Error
+from ..const import CONF_PEOPLE, DOMAIN, MAX_PEOPLE, PEOPLE_INTERVAL, SMALL_REGISTER
 
 if TYPE_CHECKING:
-    from .data import Se5ConfigEntry
+    from ..data import Se5ConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .client import Device, Se5BoxStartingError, Se5Client, Se5Error
-from .compat import device_by_identifier
-from .const import (
+from ..client import Device, Se5BoxStartingError, Se5Client, Se5Error
+from ..compat import device_by_identifier
+from ..const import (
     CONF_DEVICES,
     CONF_DIALECT,
     CONF_FOLLOW_NEW,
@@ -23,10 +23,10 @@ from .const import (
     DOMAIN,
     REFRESH_INTERVAL,
 )
-from .registry import device_identifier
+from ..registry import device_identifier
 
 if TYPE_CHECKING:
-    from .data import Se5ConfigEntry
+    from ..data import Se5ConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,12 +1,10 @@
-"""The box's health (temperatures, load, memory, disks, fan, uptime), polled on port 8888."""
+"""The box's health sensors: temperatures, load, memory, disks, fan and boot time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-import logging
-from typing import TYPE_CHECKING, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -15,63 +13,17 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    CONF_HOST,
     PERCENTAGE,
     REVOLUTIONS_PER_MINUTE,
     EntityCategory,
     UnitOfTemperature,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.update_coordinator import (
-    CoordinatorEntity,
-    DataUpdateCoordinator,
-    UpdateFailed,
-)
 from homeassistant.util import dt as dt_util
 
-from .client import Health, Se5Client, Se5Error
-from .const import DOMAIN, HEALTH_INTERVAL
-from .registry import box_identifier
-
-if TYPE_CHECKING:
-    from .data import Se5ConfigEntry, Se5Data
-
-_LOGGER = logging.getLogger(__name__)
-
-
-class Se5HealthCoordinator(DataUpdateCoordinator[Health]):
-    """Health of the box. When only the system API fails, only the health entities go.
-
-    The event stream's state is its own (the push coordinator).
-    """
-
-    config_entry: Se5ConfigEntry
-
-    def __init__(self, hass: HomeAssistant, entry: Se5ConfigEntry, client: Se5Client) -> None:
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} health {entry.data[CONF_HOST]}",
-            update_interval=HEALTH_INTERVAL,
-            always_update=False,
-        )
-        self.client = client
-
-    @override
-    async def _async_update_data(self) -> Health:
-        try:
-            return await self.client.get_health()
-        except Se5Error as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="health_failed",
-                translation_placeholders={
-                    "host": self.config_entry.data[CONF_HOST],
-                    "error": str(err),
-                },
-            ) from err
+from .client import Health
+from .coordinator import Se5HealthCoordinator
+from .data import Se5Data
+from .entity import Se5BoxCoordinatorEntity
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,22 +130,13 @@ HEALTH_SENSORS: tuple[Se5HealthSensorEntityDescription, ...] = (
 )
 
 
-class Se5HealthSensor(CoordinatorEntity[Se5HealthCoordinator], SensorEntity):
+class Se5HealthSensor(Se5BoxCoordinatorEntity[Se5HealthCoordinator], SensorEntity):
     """One health value of the box; unavailable while the system API does not answer."""
 
-    _attr_has_entity_name = True
     entity_description: Se5HealthSensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: Se5HealthCoordinator,
-        data: Se5Data,
-        description: Se5HealthSensorEntityDescription,
-    ) -> None:
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._attr_unique_id = f"{data.box_uid}_{description.key}"
-        self._attr_device_info = DeviceInfo(identifiers={box_identifier(data.box_uid)})
+    def __init__(self, data: Se5Data, description: Se5HealthSensorEntityDescription) -> None:
+        super().__init__(data.health, data, description)
         self._boot_time: datetime | None = None
 
     @property

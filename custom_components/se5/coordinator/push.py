@@ -18,7 +18,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 
-from .client import (
+from ..client import (
     Backoff,
     Dialect,
     EventStream,
@@ -27,7 +27,7 @@ from .client import (
     StreamState,
     Subscription,
 )
-from .const import (
+from ..const import (
     ATTR_DEVICE_NAME,
     ATTR_EVENT_ID,
     ATTR_IDENTITY_ID,
@@ -48,14 +48,14 @@ from .const import (
     EVENT_SE5_RECOVERED,
     UNREACHABLE_REPAIR_AFTER,
 )
-from .event_data import small_scalars
+from ..event_data import small_scalars
 
 if TYPE_CHECKING:
-    from .data import Se5ConfigEntry
-    from .device_list import Se5DeviceCoordinator
-    from .recent import Se5Recent
-    from .registry import Se5Registry
-    from .store import StoredRecognition
+    from ..data import Se5ConfigEntry
+    from ..recent import Se5Recent
+    from ..registry import Se5Registry
+    from ..store import StoredRecognition
+    from .devices import Se5DeviceCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
