@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="score scale (default: 1 for v5, 100 for v6)",
     )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept what the vendor docs do not allow (door commands on channel 0 or to no "
+        "relay, 255 s, reading the whole configuration list) instead of answering 400",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log connections")
     return parser
 
@@ -77,7 +83,15 @@ def describe(sim: Simulator) -> str:
         f"Serial: {sim.serial}",
         f"Devices ({len(sim.devices)}):",
     ]
-    lines.extend(f"  {device.id}  {device.name}" for device in sim.devices)
+    for device in sim.devices:
+        relay = device.relay
+        door = ""
+        if relay:
+            door = f"  (door: relay {relay.get('ip')}:{relay.get('net_port')}"
+            door += f" channel {relay.get('door_port')})"
+        lines.append(f"  {device.id}  {device.name}{door}")
+    if not sim.strict:
+        lines.append("Lenient: what the vendor docs do not allow is accepted")
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +123,7 @@ async def run(
             rate=args.rate,
             seed=args.seed,
             score_scale=args.score_scale,
+            strict=not args.lenient,
         ) as sim:
             out.write(describe(sim))
             out.flush()
@@ -126,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Each relay pulse is shown whatever the level: pressing a door in the demo is visible here.
+    logging.getLogger("se5sim.relays").setLevel(logging.INFO)
     return asyncio.run(run(args))
 
 
