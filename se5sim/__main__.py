@@ -83,13 +83,16 @@ def describe(sim: Simulator) -> str:
         f"Serial: {sim.serial}",
         f"Devices ({len(sim.devices)}):",
     ]
-    for device in sim.devices:
-        relay = device.relay
-        door = ""
-        if relay:
-            door = f"  (door: relay {relay.get('ip')}:{relay.get('net_port')}"
-            door += f" channel {relay.get('door_port')})"
-        lines.append(f"  {device.id}  {device.name}{door}")
+    lines.extend(f"  {device.id}  {device.name}" for device in sim.devices)
+    doors = [
+        f"  {device.name}: relay {device.relay.get('ip')}:{device.relay.get('net_port')}"
+        f" channel {device.relay.get('door_port')}, {device.relay.get('delay_time')} s"
+        for device in sim.devices
+        if device.relay
+    ]
+    if doors:
+        lines.append("Doors (each pulse is printed below):")
+        lines.extend(doors)
     if not sim.strict:
         lines.append("Lenient: what the vendor docs do not allow is accepted")
     return "\n".join(lines) + "\n"

@@ -82,7 +82,8 @@ class BoxBase:
         ``v6_legacy_routes`` makes a V6 box still answer the V5 device list and
         ``EventAction`` (undocumented on V6). ``strict`` (the default) refuses, with the box's
         400, what the vendor pages do not allow: door commands no relay can carry out (see
-        :mod:`se5sim.relays`) and reading the whole configuration list. ``v5_skip`` says how
+        :mod:`se5sim.relays`), reading the whole configuration list, and history images asked
+        with another time than their event's own ``timestamp``. ``v5_skip`` says how
         the V5 users call reads ``skip_num`` (``"offset"`` or ``"page"``). ``history_size``
         bounds the event history; ``history_order`` and ``v6_filter_unit`` choose how the
         history is paged and how V6 reads its time filters (see :mod:`se5sim.history`).
@@ -122,6 +123,7 @@ class BoxBase:
             filter_unit=v6_filter_unit,
             box_id=identity.mac_hex or "",
         )
+        history.strict = strict
         devices_by_id: dict[str, SimDevice] = {}
         self._state = BoxState(
             dialect=dialect,
@@ -291,6 +293,7 @@ class BoxBase:
     def strict(self, strict: bool) -> None:
         self._state.relays.strict = strict
         self._state.configs.strict = strict
+        self._state.history.strict = strict
 
     @property
     def pass_mode(self) -> str:
