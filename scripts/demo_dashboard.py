@@ -109,7 +109,9 @@ def dashboard_config(box: BoxEntities) -> dict[str, object]:
         "title": "SE5 demo",
         "views": [
             {
-                "title": "Faces",
+                # The header shows the view's title (its only view): the same on both lines,
+                # where 2025.4's sidebar says "Overview" (see demo_ready.save_dashboard).
+                "title": "SE5 demo",
                 "path": "faces",
                 "icon": "mdi:face-recognition",
                 "cards": cards,
