@@ -45,8 +45,12 @@ BOX_ROWS = (
 
 
 def recognitions_card() -> dict[str, object]:
-    """The integration's own live card: recent recognitions with their faces."""
-    return {"type": "custom:se5-recognitions-card", "limit": 8, "show_registered": True}
+    """The integration's own live card: recent recognitions with their faces.
+
+    Without the registered photo: the demo's box is added with the face crop only (the
+    config flow's default), so that column would stay empty.
+    """
+    return {"type": "custom:se5-recognitions-card", "limit": 8}
 
 
 def camera_card(camera: CameraEntities) -> dict[str, object]:
