@@ -1,7 +1,8 @@
 """The *Open door* button, deprecated: each door is a lock now (`lock.py`).
 
 No button is created any more. One that an installation already has keeps working (it pulses
-the relay exactly as the lock's `open` does); a disabled one is removed. While an automation or
+the relay exactly as the lock's `open` does, or says why it cannot: no relay, V6 firmware); a
+disabled one is removed. While an automation or
 a script uses it, a repair issue says it is deprecated and names the lock to use instead (as
 Home Assistant's own integrations retire an entity; `async_flag_deprecated_buttons`).
 """
@@ -23,7 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .client import Device
 from .const import DOMAIN
 from .data import Se5ConfigEntry, Se5Data
-from .door import async_open_door, has_door
+from .door import async_open_door
 from .entity import Se5DeviceEntity, async_setup_device_entities
 from .lock import DOOR_KEY
 
@@ -51,7 +52,7 @@ async def async_setup_entry(
         known = registry.async_get(entity_id) if entity_id is not None else None
         if known is None:
             return []
-        if known.disabled or not has_door(data, device):
+        if known.disabled:
             registry.async_remove(known.entity_id)
             ir.async_delete_issue(
                 hass, DOMAIN, deprecated_button_issue_id(entry.entry_id, device.id)

@@ -205,3 +205,24 @@ async def test_an_unused_button_raises_no_issue(
     assert entity_id(hass, "button", uid(entry, front.id, "open_door"))
     assert not [i for (domain, i) in ir.async_get(hass).issues if domain == DOMAIN]
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_button_on_a_v6_box_says_why_it_cannot_open(
+    socket_enabled: None, hass: HomeAssistant
+) -> None:
+    """A button kept from before (a V6 box that once answered) is not dropped: it explains."""
+    async with Simulator(host="127.0.0.1", dialect="v6", devices=3, seed=11) as sim:
+        entry = entry_for(sim)
+        entry.add_to_hass(hass)
+        gate = next(d for d in sim.devices if d.relay)
+        kept = er.async_get(hass).async_get_or_create(
+            "button", DOMAIN, uid(entry, gate.id, "open_door"), config_entry=entry
+        )
+        await setup_entry(hass, entry, sim)
+        with pytest.raises(ServiceValidationError) as refused:
+            await hass.services.async_call(
+                "button", "press", {ATTR_ENTITY_ID: kept.entity_id}, blocking=True
+            )
+        assert refused.value.translation_key == "no_door_api"
+        assert sim.relay_actions == []
+        await hass.config_entries.async_unload(entry.entry_id)
