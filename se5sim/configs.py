@@ -31,11 +31,12 @@ from .envelopes import (
     v6_body,
     v6_error,
 )
+from .faults import Gate
 from .model import Dialect
 
-type ConfigFailureMode = Literal["refuse", "error"]
+type ConfigFailureMode = Literal["refuse", "error", "timeout"]
 
-CONFIG_FAILURE_MODES: Final[tuple[ConfigFailureMode, ...]] = ("refuse", "error")
+CONFIG_FAILURE_MODES: Final[tuple[ConfigFailureMode, ...]] = ("refuse", "error", "timeout")
 PASS_MODES: Final = ("normal", "allpass", "allforbidden")
 V5_CONFIGS_PATH: Final = "/SophonConfig/api/Configs"
 V6_GET_CONFIGS_PATH: Final = "/sophon/v2/face/getconfigs"
@@ -78,6 +79,7 @@ class Configs:
         self.writes: list[dict[str, Any]] = []
         """The ``config_dict`` of every write received."""
         self.failure: ConfigFailureMode | None = None
+        self.gate = Gate()
 
     def routes(self) -> Routes:
         """Handlers by path and method."""
@@ -103,11 +105,13 @@ class Configs:
         """Make writes fail; None answers again.
 
         ``refuse``: V5 ``failed_configs``, V6 ``INVALID_ARGUMENTS``; ``error``: HTTP 500 with an
-        error envelope.
+        error envelope; ``timeout``: no answer until cleared (then the write is carried out).
         """
         if mode is not None and mode not in CONFIG_FAILURE_MODES:
             raise ValueError(f"mode must be one of {CONFIG_FAILURE_MODES}, not {mode!r}")
         self.failure = mode
+        if mode != "timeout":
+            self.gate.release()
 
     def _refused(self, entries: dict[str, Any]) -> list[str]:
         """The entries this box does not take: unknown or read-only names, bad pass modes."""
@@ -140,6 +144,8 @@ class Configs:
         if not isinstance(entries, dict) or not entries:
             return v5_bad_request("config_dict must be a non-empty object")
         self.writes.append(dict(entries))
+        if self.failure == "timeout":
+            await self.gate.hold()
         if self.failure == "error":
             return v5_error(500, 50000, "INTERNAL_ERROR", "the configuration was not saved")
         failed = self._refused(entries)
@@ -174,6 +180,8 @@ class Configs:
         if not isinstance(entries, dict) or not entries:
             return v6_error(400, "MISSING_ARGUMENTS", "config_dict")
         self.writes.append(dict(entries))
+        if self.failure == "timeout":
+            await self.gate.hold()
         if self.failure == "error":
             return v6_error(500, "INTERNAL_ERROR", "the configuration was not saved")
         failed = self._refused(entries)

@@ -122,6 +122,7 @@ class Simulator(BoxBase):
         await self._socket.close_all(abrupt=abrupt)
         self._system.gate.release()
         self._state.relays.gate.release()
+        self._state.configs.gate.release()
         for listener in (self._ws, self._rest, self._system_listener):
             await listener.stop()
 
@@ -332,12 +333,17 @@ class Simulator(BoxBase):
         """Make configuration writes fail until cleared (None); the writes are still recorded.
 
         ``"refuse"``: V5 lists the entries in ``failed_configs``, V6 answers
-        ``INVALID_ARGUMENTS``; ``"error"``: HTTP 500 with an error envelope.
+        ``INVALID_ARGUMENTS``; ``"error"``: HTTP 500 with an error envelope; ``"timeout"``: no
+        answer until cleared (then the write is carried out).
         """
         self._state.configs.set_failure(mode)
 
     @property
     def held_requests(self) -> int:
-        """Requests held by a ``"timeout"`` fault (system API and relay) right now."""
-        gates: tuple[Gate, ...] = (self._system.gate, self._state.relays.gate)
+        """Requests held by a ``"timeout"`` fault (system API, relay, configuration) now."""
+        gates: tuple[Gate, ...] = (
+            self._system.gate,
+            self._state.relays.gate,
+            self._state.configs.gate,
+        )
         return sum(gate.held for gate in gates)

@@ -22,7 +22,6 @@ from .client import (
     Se5ApiError,
     Se5Error,
     Se5NotABoxError,
-    Se5RelayIncompleteError,
     Se5UnconfirmedError,
 )
 from .client.doors import relay_missing
@@ -67,8 +66,6 @@ async def _async_command[T](
     relay = _relay(data, device)
     try:
         result = await send(relay)
-    except Se5RelayIncompleteError as err:  # checked above; the client checks again
-        raise _incomplete(device) from err
     except Se5UnconfirmedError as err:
         # It went out: it may have opened the door. Not sent again, and no refusal.
         raise HomeAssistantError(

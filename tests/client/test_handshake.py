@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 import pytest
+from yarl import URL
 
 from custom_components.se5.client import (
     Dialect,
@@ -19,6 +20,7 @@ from custom_components.se5.client import (
     Subscription,
     probe_event_socket,
 )
+from custom_components.se5.client.handshake import RedirectedHandshakeError, ws_connect
 from se5sim import Simulator
 from tests.client.conftest import FAST_BACKOFF, Runner
 from tests.helpers import start_http_server, wait_for
@@ -77,3 +79,39 @@ async def test_the_stream_refuses_a_redirected_handshake(
         assert stream.stats.connections == 0
     assert sim.subscriptions == []
     assert sim.connections_total >= 1  # the handshake did reach the other end, unused
+
+
+class _StubSocket:
+    """A socket as an aiohttp that keeps no handshake response would give: only its peer."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.closed = False
+
+    def get_extra_info(self, name: str) -> object:
+        return ("127.0.0.1", self.port) if name == "peername" else None
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+class _StubSession:
+    def __init__(self, ws: _StubSocket) -> None:
+        self.ws = ws
+
+    async def ws_connect(self, url: object, **kwargs: object) -> _StubSocket:
+        return self.ws
+
+
+@pytest.mark.parametrize(("peer", "refused"), [(5679, False), (8080, True)])
+async def test_without_the_handshake_response_the_peer_tells(peer: int, refused: bool) -> None:
+    """An aiohttp without `_response` on its sockets: a peer on another port was redirected to."""
+    ws = _StubSocket(peer)
+    url = URL("ws://127.0.0.1:5679/")
+    if refused:
+        with pytest.raises(RedirectedHandshakeError, match=r"redirected handshake \(a redirect\)"):
+            await ws_connect(_StubSession(ws), url)  # type: ignore[arg-type]
+        assert ws.closed
+    else:
+        assert await ws_connect(_StubSession(ws), url) is ws  # type: ignore[arg-type]
+        assert not ws.closed

@@ -105,6 +105,31 @@ async def test_action_errors_are_translated(
         )
     assert unknown.value.translation_key == "not_a_door_device"
 
+    # Several doors, some failing: the names of those that failed.
+    back = next(d for d in sim.devices if d.relay and d is not gate)
+    back_device = ha_device(hass, entry, back.id)
+    assert back_device is not None
+    sim.fail_relay("error")
+    with pytest.raises(HomeAssistantError) as several:
+        await hass.services.async_call(
+            DOMAIN,
+            "open_door",
+            {ATTR_DEVICE_ID: [gate_device.id, back_device.id]},
+            blocking=True,
+        )
+    assert several.value.translation_key == "doors_failed"
+    placeholders = several.value.translation_placeholders or {}
+    assert sorted(placeholders["devices"].split(", ")) == sorted([gate.name, back.name])
+    sim.clear_relay_failure()
+
+    # A box that is not loaded cannot open its doors.
+    await hass.config_entries.async_unload(entry.entry_id)
+    with pytest.raises(ServiceValidationError) as not_loaded:
+        await hass.services.async_call(
+            DOMAIN, "open_door", {ATTR_DEVICE_ID: gate_device.id}, blocking=True
+        )
+    assert not_loaded.value.translation_key == "box_not_loaded"
+
 
 async def test_a_v6_box_says_it_cannot_open_doors(
     socket_enabled: None, hass: HomeAssistant
@@ -150,12 +175,19 @@ async def test_an_existing_button_keeps_working_and_names_the_lock(
         hass,
         "automation",
         {
-            "automation": {
-                "id": "uses_the_button",
-                "alias": "Uses the button",
-                "triggers": {"trigger": "event", "event_type": "ring"},
-                "actions": {"action": "button.press", "target": {"entity_id": kept.entity_id}},
-            }
+            "automation": [
+                {
+                    "id": "uses_the_button",
+                    "alias": "Uses the button",
+                    "triggers": {"trigger": "event", "event_type": "ring"},
+                    "actions": {"action": "button.press", "target": {"entity_id": kept.entity_id}},
+                },
+                {  # no id: not editable in the UI, named by its entity id
+                    "alias": "Also the button",
+                    "triggers": {"trigger": "event", "event_type": "knock"},
+                    "actions": {"action": "button.press", "target": {"entity_id": kept.entity_id}},
+                },
+            ]
         },
     )
     await setup_entry(hass, entry, sim)
@@ -183,6 +215,7 @@ async def test_an_existing_button_keeps_working_and_names_the_lock(
     assert placeholders["lock"] == entity_id(hass, "lock", uid(entry, front.id, "door"))
     assert "/config/automation/edit/uses_the_button" in placeholders["items"]
     assert "Uses the button" in placeholders["items"]
+    assert "- automation.also_the_button" in placeholders["items"].splitlines()
     assert (
         ir.async_get(hass).async_get_issue(
             DOMAIN, deprecated_button_issue_id(entry.entry_id, back.id)

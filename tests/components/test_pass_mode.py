@@ -15,7 +15,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.se5.const import DOMAIN
 from se5sim import Simulator
-from tests.components.conftest import ha_box
+from tests.components.conftest import entry_for, ha_box, setup_entry
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
 
@@ -119,3 +120,48 @@ async def test_the_select_follows_the_box_reachability(
     await entry.runtime_data.settings.async_refresh()
     await hass.async_block_till_done()
     assert shown(hass, select) == "normal"
+
+
+async def test_a_write_without_an_answer_is_told_and_read_back(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    dialect: str,
+) -> None:
+    select = select_of(hass, entry)
+    sim.fail_config_writes("timeout")  # the box never answers; only the client's wait is short
+    entry.runtime_data.client._timeout = 1.0
+    with pytest.raises(HomeAssistantError) as unconfirmed:
+        await pick(hass, select, "allforbidden")
+    assert unconfirmed.value.translation_key == "pass_mode_unconfirmed"
+    assert len(sim.config_writes) == 1  # never sent again
+    entry.runtime_data.client._timeout = 10.0
+    sim.fail_config_writes(None)  # the box gets to it after all
+    await sim_settled(hass, entry, sim)
+    assert shown(hass, select) == "allforbidden"
+
+
+async def sim_settled(hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator) -> None:
+    await wait_for(lambda: sim.pass_mode == "allforbidden", what="the held write")
+    await entry.runtime_data.settings.async_refresh()
+    await hass.async_block_till_done()
+
+
+async def test_a_box_without_the_setting_has_no_select(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
+) -> None:
+    """An older V5 firmware without PASSMODE (not found): no select, nothing written."""
+    if dialect == "v6":
+        pytest.skip("V6 documents GATE_PASS_MODE; an unknown name is INVALID_ARGUMENTS there")
+    del sim._state.configs.values["PASSMODE"]
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    assert entry.runtime_data.settings.last_update_success
+    assert not entry.runtime_data.settings.has_pass_mode
+    assert (
+        er.async_get(hass).async_get_entity_id("select", DOMAIN, f"{entry.unique_id}_pass_mode")
+        is None
+    )
+    assert sim.config_writes == []
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -7,6 +7,7 @@ V5 GET `/SophonFogSys/api/PrettyScore` (5.5, page 10).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ import aiohttp
 import pytest
 
 from se5sim import Simulator
+from tests.simulator.helpers import wait_until
 
 V5_CONFIGS = "/SophonConfig/api/Configs"
 V6_GET = "/sophon/v2/face/getconfigs"
@@ -155,3 +157,19 @@ async def test_the_score_scale_the_box_tells(
             assert body == {"data": {"threshold_range": [0.0, 80.0, 100.0]}}
         else:  # a 0..1 box: a firmware without the call
             assert (response.status, body["error"]["code"]) == (404, 40400)
+
+
+async def test_a_write_held_without_an_answer(
+    make_sim: Callable[..., Any], session: aiohttp.ClientSession, dialect: str
+) -> None:
+    """`timeout`: the box never answers until cleared; then it carries the write out."""
+    sim: Simulator = await make_sim(dialect=dialect)
+    key = "PASSMODE" if dialect == "v5" else "GATE_PASS_MODE"
+    sim.fail_config_writes("timeout")
+    pending = asyncio.ensure_future(write(session, sim, {key: "allpass"}))
+    await wait_until(lambda: sim.held_requests == 1)
+    assert sim.pass_mode == "normal"
+    sim.fail_config_writes(None)
+    status, _ = await pending
+    assert status == 200
+    assert sim.pass_mode == "allpass"
