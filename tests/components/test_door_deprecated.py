@@ -10,7 +10,7 @@ from __future__ import annotations
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -19,7 +19,7 @@ from custom_components.se5.button import deprecated_button_issue_id
 from custom_components.se5.const import DOMAIN
 from custom_components.se5.services import DEPRECATED_ACTION_ISSUE
 from se5sim import Simulator
-from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
+from tests.components.conftest import entity_id, entry_for, ha_box, ha_device, setup_entry, uid
 
 try:
     from probatio import Invalid
@@ -104,6 +104,20 @@ async def test_action_errors_are_translated(
             DOMAIN, "open_door", {ATTR_DEVICE_ID: "not-a-device"}, blocking=True
         )
     assert unknown.value.translation_key == "not_a_door_device"
+    # Another integration's device, and the box itself: no doors either.
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    foreign = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "x")}
+    )
+    box = ha_box(hass, entry)
+    assert box is not None
+    for device_id in (foreign.id, box.id):
+        with pytest.raises(ServiceValidationError) as not_a_door:
+            await hass.services.async_call(
+                DOMAIN, "open_door", {ATTR_DEVICE_ID: device_id}, blocking=True
+            )
+        assert not_a_door.value.translation_key == "not_a_door_device"
 
     # Several doors, some failing: the names of those that failed.
     back = next(d for d in sim.devices if d.relay and d is not gate)
