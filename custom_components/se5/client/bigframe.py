@@ -22,7 +22,9 @@ LIFT_CHARS = 64 * 1024
 """String literals at least this long (without escapes) are lifted out before parsing."""
 
 
-def parse_big_frame(data: str | bytes | list[bytes], images: ImageSelection) -> Recognition:
+def parse_big_frame(
+    data: str | bytes | list[bytes], images: ImageSelection, score_scale: int | None = None
+) -> Recognition:
     """Parse a long frame, or the chunks of a diverted one, and decode its images (a worker).
 
     Text that is not UTF-8 goes to JSON's own encoding detection (aiohttp would close the
@@ -49,7 +51,7 @@ def parse_big_frame(data: str | bytes | list[bytes], images: ImageSelection) -> 
     else:
         value = decode_frame(data)
         del data
-    recognition = parse_event(value, images)
+    recognition = parse_event(value, images, score_scale=score_scale)
     del value
     _yield_gil()
     # Decoded here rather than on the loop at the first read (a camera's).
