@@ -9,6 +9,7 @@ from typing import Any, Final, Literal
 
 from aiohttp import web
 
+from . import devices_api
 from .envelopes import (
     Handler,
     Routes,
@@ -149,7 +150,7 @@ class RestApi:
             **history.routes(),
         }
         if dialect == "v5":
-            self._routes[V5_DEVICES_PATH] = {"GET": self._devices_v5}
+            self._routes[V5_DEVICES_PATH] = {"GET": self._devices_v5, "PUT": self._update_v5}
             self._routes[V5_CONFIGS_PATH] = {"GET": self._configs_v5}
         else:
             self._routes[V6_DEVICES_PATH] = {"POST": self._devices_v6}
@@ -199,8 +200,16 @@ class RestApi:
         return v6_error(404, "NOT_FOUND", message)
 
     async def _devices_v5(self, request: web.Request) -> web.Response:
-        entries = [device.v5_entry() for device in self._state.devices.values()]
+        wanted = request.query.get("device_id")
+        entries = [
+            device.v5_entry()
+            for device in self._state.devices.values()
+            if wanted is None or device.id == wanted
+        ]
         return json_response({"data": {"devices_list": entries}})
+
+    async def _update_v5(self, request: web.Request) -> web.Response:
+        return await devices_api.update_v5(request, self._state.devices)
 
     async def _devices_v6(self, request: web.Request) -> web.Response:
         body = await v6_body(request)

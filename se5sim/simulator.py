@@ -100,11 +100,14 @@ class Simulator(BoxBase):
     async def _listen(self) -> None:
         started: list[PortListener] = []
         try:
-            for listener, open_port in (
+            listeners = [
                 (self._rest, True),
                 (self._ws, True),
                 (self._system_listener, self._system.faults.mode != "down"),
-            ):
+            ]
+            if self._dialect == "v6":
+                listeners.append((self._feed_listener, True))
+            for listener, open_port in listeners:
                 await listener.start(open_port=open_port)
                 started.append(listener)
         except BaseException:
@@ -119,9 +122,10 @@ class Simulator(BoxBase):
         # would otherwise wait for their handlers until its shutdown timeout. Requests held
         # by a "timeout" fault are let go for the same reason.
         await self._socket.close_all(abrupt=abrupt)
+        await self._feed.close_all(abrupt=abrupt)
         self._system.gate.release()
         self._state.relay_gate.release()
-        for listener in (self._ws, self._rest, self._system_listener):
+        for listener in (self._ws, self._rest, self._system_listener, self._feed_listener):
             await listener.stop()
 
     # ----------------------------------------------------------------- rate loop
@@ -212,6 +216,7 @@ class Simulator(BoxBase):
         score: float | None = None,
         timestamp_ms: int | None = None,
         omit_person_type: bool = False,
+        mask: bool = False,
     ) -> SentRecognition:
         """Push one recognition to every connection following its device; keep it in history.
 
@@ -222,7 +227,10 @@ class Simulator(BoxBase):
         picks a random face of that type (``"stranger"``: an unregistered face); neither
         picks a random face of any type. ``score`` is sent as given (on the box's scale);
         None draws one. ``omit_person_type`` leaves ``ext_data.person_type`` out (V5
-        employees only). Raises ValueError for an impossible request.
+        employees only). ``mask`` says the face wore a mask (V6 frames and both histories
+        tell it). With neither ``identity_id`` nor ``person_type``, someone just registered
+        from a face a camera saw comes first. A video device whose recognition is switched off
+        recognises nobody. Raises ValueError for an impossible request.
         """
         if omit_person_type:
             if self._dialect != "v5":
@@ -238,6 +246,7 @@ class Simulator(BoxBase):
             score=score,
             timestamp_ms=timestamp_ms,
             omit_person_type=omit_person_type,
+            mask=mask,
         )
         delivered = await self._socket.deliver(event) if self._up else 0
         sent = replace(event.sent, delivered=delivered)

@@ -3,13 +3,19 @@
 This package has no Home Assistant imports; it could be published on its own.
 """
 
+from .device_feed import DEFAULT_FEED_PORT, DeviceChange, DeviceFeed
 from .errors import (
     FrameError,
     Se5ApiError,
     Se5BoxStartingError,
     Se5ConnectionError,
+    Se5DuplicateError,
     Se5Error,
+    Se5LowQualityError,
+    Se5NoFaceError,
     Se5NotABoxError,
+    Se5NotRegisteredError,
+    Se5RefusedError,
     Se5ServerError,
 )
 from .images import Base64Image, as_jpeg, decode_image, held_size
@@ -26,25 +32,33 @@ from .models import (
     Subscription,
 )
 from .parse import parse_event, parse_frame
+from .people_write import MAX_PHOTO_BYTES, NewPerson, PersonChange
 from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
+from .send import Se5UnconfirmedError
 from .stream import DEFAULT_EVENT_PORT, Backoff, EventStream, StreamState, StreamStats
 from .system import DEFAULT_SYSTEM_PORT
 
 __all__ = [
     "DEFAULT_EVENT_PORT",
+    "DEFAULT_FEED_PORT",
     "DEFAULT_REST_PORT",
     "DEFAULT_SYSTEM_PORT",
+    "MAX_PHOTO_BYTES",
     "Backoff",
     "Base64Image",
     "BoxInfo",
     "Device",
+    "DeviceChange",
+    "DeviceFeed",
     "Dialect",
     "EventStream",
     "FrameError",
     "Health",
     "ImageSelection",
+    "NewPerson",
     "Person",
+    "PersonChange",
     "PersonType",
     "Recognition",
     "Relay",
@@ -52,9 +66,15 @@ __all__ = [
     "Se5BoxStartingError",
     "Se5Client",
     "Se5ConnectionError",
+    "Se5DuplicateError",
     "Se5Error",
+    "Se5LowQualityError",
+    "Se5NoFaceError",
     "Se5NotABoxError",
+    "Se5NotRegisteredError",
+    "Se5RefusedError",
     "Se5ServerError",
+    "Se5UnconfirmedError",
     "StreamState",
     "StreamStats",
     "Subscription",
