@@ -20,7 +20,8 @@ Decisions where the docs leave a choice:
 - The box's refusals become `Se5NoFaceError`, `Se5LowQualityError`, `Se5DuplicateError`,
   `Se5NotRegisteredError` or, for any other, `Se5RefusedError`, each with the box's code and
   message. V5 documents no codes: an answer saying "already exist" is a duplicate, a
-  not-found one an unknown person.
+  not-found one an unknown person; V6 `deleteidentities` gives no reason for an id in
+  `failed_identity_ids`: an unknown person.
 """
 
 from __future__ import annotations
@@ -363,7 +364,10 @@ async def remove(write: RequestFn, dialect: Dialect, identity_id: str) -> None:
             payload = await write("POST", V6_DELETE_PATH, json_body={"identity_ids": [identity_id]})
             done = _get(payload, "success_identity_ids")
             if not isinstance(done, list) or identity_id not in map(values.text, done):
-                raise Se5RefusedError("DELETE_FAILED", f"{identity_id} is in failed_identity_ids")
+                # The page gives no reason per id; an unknown id is the one it can mean.
+                raise Se5NotRegisteredError(
+                    "ID_NOT_FOUND", f"{identity_id} is in failed_identity_ids"
+                )
         else:
             payload = await write("DELETE", V5_USERS_PATH, json_body={"identity_id": identity_id})
             if not isinstance(_get(payload, "data"), Mapping):
