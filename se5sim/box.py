@@ -70,6 +70,7 @@ class BoxBase:
         history_size: int = 10_000,
         history_order: HistoryOrder = "newest",
         v6_filter_unit: FilterUnit = "auto",
+        register_api: bool = True,
     ) -> None:
         """Describe the box; nothing listens until :meth:`start`.
 
@@ -80,6 +81,7 @@ class BoxBase:
         the V6 box's device-change broadcast (54547 on a real box; V5 has none). ``history_size``
         bounds the event history; ``history_order`` and ``v6_filter_unit`` choose how the
         history is paged and how V6 reads its time filters (see :mod:`se5sim.history`).
+        ``register_api`` False makes a firmware without the register calls (people, photos).
         """
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
@@ -107,6 +109,7 @@ class BoxBase:
         if not isinstance(mac, _Derived):
             identity.mac = None if mac is None else mac.lower()
         people = People(seed, self._permission_id, extra_people)
+        people.api = register_api
         history = History(
             dialect,
             size=history_size,

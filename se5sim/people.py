@@ -9,6 +9,7 @@ import random
 from typing import Any, Final
 
 from .faces import fingerprint
+from .faults import Gate
 from .model import (
     DEFAULT_PEOPLE,
     PERSON_TYPES,
@@ -69,6 +70,11 @@ class People:
             )
         self._strangers_made = 0
         self._strangers = [self._make_stranger() for _ in range(STRANGER_COUNT)]
+        self.api = True
+        """False: a firmware without the register calls (they answer not found)."""
+        self.hold_answers = False
+        """Writes are carried out, and their answers never sent (until released)."""
+        self.gate = Gate()
         self.returning: deque[str] = deque()
         """People registered from a face a camera saw, who pass a camera next (the visitor
         let in at the gate walks through): the random recognitions draw them first."""

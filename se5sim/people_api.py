@@ -38,7 +38,9 @@ class PeopleApi:
         self._people = people
 
     def routes(self, dialect: str) -> Routes:
-        """Exact paths served in this dialect."""
+        """Exact paths served in this dialect (none on a firmware without the register)."""
+        if not self._people.api:
+            return {}
         routes: Routes = {
             USERS_PATH: {"GET": self._users},
             GROUPS_PATH: {"GET": self._groups},
@@ -52,6 +54,8 @@ class PeopleApi:
 
     def prefixes(self, dialect: str) -> Routes:
         """Paths that end in an image id."""
+        if not self._people.api:
+            return {}
         if dialect == "v5":
             return {V5_IMAGES_PREFIX: {"GET": self._v5_image}}
         return {V6_REGISTER_IMAGE_PREFIX: {"GET": self._v6_register_image}}

@@ -26,6 +26,7 @@ from typing import Any, Final
 from aiohttp import web
 
 from .envelopes import (
+    Handler,
     Routes,
     json_response,
     request_json,
@@ -93,7 +94,25 @@ class PeopleWriteApi:
             routes[V6_REPLACE_FACE_PATH] = {"POST": self._v6_replace_face}
             routes[V6_ADD_FACE_PATH] = {"POST": self._v6_replace_face}
             routes[V6_FIQA_PATH] = {"POST": self._v6_fiqa}
-        return routes
+        checks = (V5_FIQA_PATH, V6_FIQA_PATH)
+        return {
+            path: {
+                method: handler if path in checks else self._held(handler)
+                for method, handler in methods.items()
+            }
+            for path, methods in routes.items()
+        }
+
+    def _held(self, handler: Handler) -> Handler:
+        """The handler, whose answer is never sent while answers are held (done all the same)."""
+
+        async def answer(request: web.Request) -> web.StreamResponse:
+            response = await handler(request)
+            if self._people.hold_answers:
+                await self._people.gate.hold()
+            return response
+
+        return answer
 
     # V6 ---------------------------------------------------------------------------------------
 

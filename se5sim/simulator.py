@@ -125,6 +125,7 @@ class Simulator(BoxBase):
         await self._feed.close_all(abrupt=abrupt)
         self._system.gate.release()
         self._state.relay_gate.release()
+        self._state.people.gate.release()
         for listener in (self._ws, self._rest, self._system_listener, self._feed_listener):
             await listener.stop()
 
@@ -325,6 +326,15 @@ class Simulator(BoxBase):
             self._system_back.cancel()
             self._system_back = None
 
+    def hold_write_answers(self) -> None:
+        """Carry out changes of the register, and never answer them (a lost answer)."""
+        self._state.people.hold_answers = True
+
+    def release_write_answers(self) -> None:
+        """Answer changes of the register again; held ones are let go."""
+        self._state.people.hold_answers = False
+        self._state.people.gate.release()
+
     def fail_relay(self, mode: RelayFailureMode) -> None:
         """Make ``EventAction`` fail until cleared; the bodies are still recorded.
 
@@ -338,6 +348,10 @@ class Simulator(BoxBase):
 
     @property
     def held_requests(self) -> int:
-        """Requests held by a ``"timeout"`` fault (system API and relay) right now."""
-        gates: tuple[Gate, ...] = (self._system.gate, self._state.relay_gate)
+        """Requests held by a ``"timeout"`` fault (system API, relay, register) right now."""
+        gates: tuple[Gate, ...] = (
+            self._system.gate,
+            self._state.relay_gate,
+            self._state.people.gate,
+        )
         return sum(gate.held for gate in gates)

@@ -8,7 +8,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 
-from .client import BoxInfo, Person, PersonType, Se5Client
+from .client import BoxInfo, DeviceFeed, Person, PersonType, Se5Client
 from .compat import device_by_identifier
 from .coordinator import (
     Se5DeviceCoordinator,
@@ -19,6 +19,7 @@ from .coordinator import (
 from .recent import Se5Recent
 from .recovery import Se5Recovery
 from .registry import Se5Registry, person_identifier
+from .visitors import Se5Visitors
 
 type Se5ConfigEntry = ConfigEntry[Se5Data]
 
@@ -39,6 +40,10 @@ class Se5Data:
     recovery: Se5Recovery
     recent: Se5Recent
     """The recent recognitions with their images (view, media source, card)."""
+    visitors: Se5Visitors
+    """The visitors Home Assistant removes from the box at their time."""
+    feed: DeviceFeed | None = None
+    """V6: the box's feed of device-list changes (the list is read again on each)."""
 
     @property
     def box_uid(self) -> str:

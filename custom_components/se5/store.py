@@ -65,6 +65,8 @@ class StoredRecognition:
     face_image_id: str | None = None
     """Recovered ones: the image id on the box, fetched on first request."""
     scene_image_id: str | None = None
+    mask: bool | None = None
+    """Whether the face wore a mask, when the box told."""
     size: int = field(default=0, init=False)
     """Memory its own images hold (their bytes, or their base64 text as sent)."""
 
@@ -131,6 +133,7 @@ def from_recognition(
         has_registered=registered is not None and bool(recognition.identity_id),
         face_image_id=recognition.face_image_id if images.face and face is None else None,
         scene_image_id=recognition.scene_image_id if images.scene and scene is None else None,
+        mask=recognition.mask,
     )
     return record, registered
 

@@ -75,6 +75,7 @@ def write(folder: Path, record: StoredRecognition) -> None:
         "scene_image_id": record.scene_image_id,
         "images": [kind for kind, data in images.items() if data is not None],
         "registered": record.has_registered,
+        "mask": record.mask,
     }
     data = json.dumps(meta, ensure_ascii=False).encode()
     _write_file(folder, folder / f"{record.id}.json", data)
@@ -131,6 +132,7 @@ def _record(folder: Path, meta: dict[str, Any]) -> tuple[StoredRecognition, byte
         has_registered=registered is not None,
         face_image_id=meta.get("face_image_id"),
         scene_image_id=meta.get("scene_image_id"),
+        mask=mask if isinstance(mask := meta.get("mask"), bool) else None,
     )
     return record, registered
 

@@ -42,9 +42,12 @@ async def test_devices_in_the_registry(
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     with_relay = [d for d in sim.devices if d.relay]
     assert len(with_relay) == 2
-    # Per camera: event, 4 sensors, 2 cameras, a door button when it has a relay; per box:
-    # connectivity, counter, registered people and 9 health sensors.
-    assert len(entities) == 3 * 7 + len(with_relay) + 12
+    video = [d for d in sim.devices if d.kind == "rtsp"]
+    assert len(video) == 2
+    # Per camera: event, 4 sensors, 2 cameras, a door button when it has a relay, the live
+    # video and the recognition switch of an RTSP one (V5); per box: connectivity, counter,
+    # registered people and 9 health sensors.
+    assert len(entities) == 3 * 7 + len(with_relay) + 2 * len(video) + 12
     assert all(e.has_entity_name for e in entities)
     assert all(e.translation_key for e in entities)
     assert all(str(e.unique_id).startswith(f"{sim.serial}_") for e in entities)

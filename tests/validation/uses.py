@@ -314,6 +314,6 @@ def allowed_states(found: Uses, platform: str, key: str) -> set[str] | None:
             return {str(kind) for kind in getattr(description, "event_types", None) or ()}
         if getattr(description, "device_class", None) == SensorDeviceClass.ENUM:
             return {str(option) for option in getattr(description, "options", None) or ()}
-    if platform == "binary_sensor":
+    if platform in ("binary_sensor", "switch"):
         return {"on", "off"}
     return None
