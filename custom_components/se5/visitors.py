@@ -117,7 +117,7 @@ class Se5Visitors:
         self._timer = async_track_point_in_utc_time(self.hass, self._async_fire, when)
 
     def _due_at(self, identity_id: str) -> datetime:
-        until = self.until(identity_id) or dt_util.utcnow()
+        until = self.until(identity_id) or datetime.min.replace(tzinfo=dt_util.UTC)
         retry = self._retry_at.get(identity_id)
         return until if retry is None else max(until, retry)
 
@@ -128,25 +128,25 @@ class Se5Visitors:
             self._timer = None
 
     @callback
-    def _async_fire(self, _now: datetime) -> None:
+    def _async_fire(self, now: datetime) -> None:
         self._timer = None
         if self._removing:
             return
         self.entry.async_create_background_task(
-            self.hass, self._async_remove_due(), f"{DOMAIN} visitors {self.entry.title}"
+            self.hass, self._async_remove_due(now), f"{DOMAIN} visitors {self.entry.title}"
         )
 
-    async def _async_remove_due(self) -> None:
+    async def _async_remove_due(self, now: datetime) -> None:
+        """Remove the visitors due at `now` (the time the timer went off)."""
         self._removing = True
         try:
-            now = dt_util.utcnow()
             for identity_id in [i for i in self.schedule if self._due_at(i) <= now]:
-                await self._async_remove(identity_id)
+                await self._async_remove(identity_id, now)
         finally:
             self._removing = False
             self._async_schedule_next()
 
-    async def _async_remove(self, identity_id: str) -> None:
+    async def _async_remove(self, identity_id: str, now: datetime) -> None:
         data: Se5Data = self.entry.runtime_data
         visitor = self.schedule[identity_id]
         registered = data.people.data.people.get(identity_id)
@@ -158,16 +158,16 @@ class Se5Visitors:
         except Se5NotRegisteredError:
             gone = True
         except Se5Error as err:
-            self._retry_at[identity_id] = dt_util.utcnow() + RETRY_AFTER
+            self._retry_at[identity_id] = now + RETRY_AFTER
             level = logging.DEBUG if identity_id in self._warned else logging.WARNING
             self._warned.add(identity_id)
             _LOGGER.log(
                 level,
                 "SE5 box %s: a visitor's time is up but they could not be removed (%s); "
-                "trying again in %d minutes",
+                "trying again in %d s",
                 self.entry.title,
                 err,
-                RETRY_AFTER.total_seconds() // 60,
+                RETRY_AFTER.total_seconds(),
             )
             return
         self._warned.discard(identity_id)

@@ -17,6 +17,7 @@ from .client import (
     Se5NoFaceError,
     Se5NotRegisteredError,
     Se5RefusedError,
+    Se5ServerError,
     Se5UnconfirmedError,
 )
 from .const import DOMAIN
@@ -48,7 +49,7 @@ def write_error(err: Se5Error, box: str) -> HomeAssistantError:
             translation_key="person_not_registered",
             translation_placeholders={"box": box, "error": str(err)},
         )
-    if isinstance(err, Se5RefusedError):
+    if isinstance(err, Se5RefusedError | Se5ServerError):
         return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="box_refused",
