@@ -15,6 +15,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
+from .blueprint_install import async_setup_blueprints
 from .client import (
     DEFAULT_FEED_PORT,
     BoxInfo,
@@ -63,12 +64,14 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, the image view, the card and its websocket commands.
 
-    They exist whether or not a box is loaded.
+    They exist whether or not a box is loaded. The blueprints are put in the configuration's
+    blueprints folder once Home Assistant has started.
     """
     async_setup_services(hass)
     async_setup_people_services(hass)
     async_setup_websocket(hass)
     await async_setup_views(hass)
+    async_setup_blueprints(hass)
     return True
 
 
