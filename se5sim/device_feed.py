@@ -23,7 +23,7 @@ class DeviceFeedSocket:
     """Who listens, and the frames sent to them."""
 
     def __init__(self) -> None:
-        self._connections: dict[web.WebSocketResponse, asyncio.BaseTransport | None] = {}
+        self._connections: dict[web.WebSocketResponse, asyncio.Transport | None] = {}
         self._sending: set[asyncio.Task[None]] = set()
         self.connections_total = 0
         self.sent: list[bytes] = []
@@ -64,37 +64,27 @@ class DeviceFeedSocket:
         }
         self.broadcast(dumps(frame).encode())
 
-    def broadcast(self, data: bytes | str) -> None:
-        """Send one frame (bytes: binary, as the box does; text for tests) to every listener."""
+    def broadcast(self, data: bytes) -> None:
+        """Send one binary frame to every listener (nothing when nobody listens)."""
         if not self._connections:
             return
-        if isinstance(data, bytes):
-            self.sent.append(data)
+        self.sent.append(data)
         task = asyncio.get_running_loop().create_task(self._send_all(data))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
-    async def _send_all(self, data: bytes | str) -> None:
+    async def _send_all(self, data: bytes) -> None:
         for ws in list(self._connections):
             with contextlib.suppress(ConnectionError, RuntimeError):
-                if isinstance(data, bytes):
-                    await ws.send_bytes(data)
-                else:
-                    await ws.send_str(data)
-
-    async def drain(self) -> None:
-        """Until every frame broadcast so far has been handed to the sockets."""
-        if self._sending:
-            await asyncio.gather(*list(self._sending), return_exceptions=True)
+                await ws.send_bytes(data)
 
     async def close_all(self, *, abrupt: bool) -> None:
         """Close every connection (a close frame, or just the TCP)."""
         for task in list(self._sending):
             task.cancel()
         for ws, transport in list(self._connections.items()):
-            if abrupt:
-                if isinstance(transport, asyncio.Transport):
-                    transport.abort()
+            if abrupt and transport is not None:
+                transport.abort()
             else:
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await ws.close(code=WSCloseCode.GOING_AWAY, message=b"box shutting down")

@@ -75,7 +75,7 @@ async def async_entity_picture(hass: HomeAssistant, entity_id: str) -> bytes:
     try:
         if domain == "camera":
             picture = (await camera.async_get_image(hass, entity_id, IMAGE_TIMEOUT)).content
-        elif domain == "image":
+        else:  # an image entity (the action's schema allows no other domain)
             # Imported here: the image integration is loaded only where image entities exist.
             from homeassistant.components.image import DATA_COMPONENT  # noqa: PLC0415
 
@@ -103,16 +103,13 @@ async def async_file_photo(hass: HomeAssistant, path: str) -> bytes:
         )
 
     def read() -> bytes | None:
-        file = Path(path)
-        if not file.is_file():
+        try:
+            with Path(path).open("rb") as handle:
+                return handle.read(MAX_PHOTO_BYTES + 1)
+        except OSError:  # missing, a folder, not readable
             return None
-        with file.open("rb") as handle:
-            return handle.read(MAX_PHOTO_BYTES + 1)
 
-    try:
-        data = await hass.async_add_executor_job(read)
-    except OSError:
-        data = None
+    data = await hass.async_add_executor_job(read)
     if data is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -96,7 +96,7 @@ class Se5RecognitionSwitch(Se5DeviceEntity, SwitchEntity):
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="not_a_video_device",
-                translation_placeholders={"device": self.device_name_or_id()},
+                translation_placeholders={"device": self._device_name()},
             ) from err
         except Se5Error as err:
             raise write_error(err, data.registry.entry.title) from err
@@ -104,7 +104,7 @@ class Se5RecognitionSwitch(Se5DeviceEntity, SwitchEntity):
             # What the box holds now, whatever the answer.
             await data.devices.async_refresh()
 
-    def device_name_or_id(self) -> str:
+    def _device_name(self) -> str:
         """The device's name as the box lists it."""
         device: Device | None = self.data.devices.data.get(self.device_id)
-        return device.name if device is not None else self.device_id
+        return getattr(device, "name", self.device_id)

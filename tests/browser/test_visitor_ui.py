@@ -35,7 +35,8 @@ async def test_a_stranger_registered_from_the_card_is_recognised_by_name(
 
 
 async def _register_from_the_card(page: Page, demo: Demo) -> None:
-    await harness.open_dashboard(page, demo.url)
+    # Logged in, the demo's dashboard is open, with the live card.
+    await page.locator("hui-view").first.wait_for()
     card = page.locator(CARD).first
     await card.locator("ha-card").wait_for()
     # A stranger passes (about one recognition in three): their row offers the button.

@@ -69,6 +69,17 @@ async def test_recognition_switch_of_v5_video_devices(
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: switch}, blocking=True)
     assert hass.states.get(switch).state == STATE_ON  # type: ignore[union-attr]
     await sim.fire(lobby.id)
+    # The box lists it as no video stream any more: nothing to switch.
+    lobby.kind = "photo"
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            "switch", "turn_off", {ATTR_ENTITY_ID: switch}, blocking=True
+        )
+    assert raised.value.translation_key == "not_a_video_device"
+    assert raised.value.translation_placeholders == {"device": lobby.name}
+    lobby.kind = "rtsp"
+    await entry.runtime_data.devices.async_refresh()
+    await hass.async_block_till_done()
 
     # Switched on the box's own page: the next read of the list shows it.
     lobby.actions = {"do_detect": False}

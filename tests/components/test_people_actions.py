@@ -433,3 +433,35 @@ async def test_a_second_box_must_be_named(
         assert len(other.people) == 7
         assert len(sim.people) == 8
         await hass.config_entries.async_unload(second.entry_id)
+
+
+async def test_a_recognition_without_a_face_or_whose_face_the_box_cannot_give(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim, face_image=False, scene_image=False)
+    await setup_entry(hass, entry, sim)
+    events = async_capture_events(hass, EVENT_SE5)
+    sent = await sim.fire(sim.devices[0].id, person_type="stranger")
+    await wait_for(lambda: events, what="se5_event")
+    store = entry.runtime_data.recent.store
+    assert sent.event_id in store
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(
+            hass,
+            "register_person",
+            {"name": "x", "person_type": "vip", "recognition_id": sent.event_id},
+        )
+    assert raised.value.translation_key == "recognition_without_face"
+    # A recovered one's face is fetched from the box's history: not while the box is away.
+    record = store.get(sent.event_id)
+    assert record is not None
+    record.face_image_id = "in-the-history"
+    await sim.go_down()
+    with pytest.raises(HomeAssistantError) as raised:
+        await call(
+            hass,
+            "register_person",
+            {"name": "x", "person_type": "vip", "recognition_id": sent.event_id},
+        )
+    assert raised.value.translation_key == "recognition_face_unavailable"
+    await sim.come_back()

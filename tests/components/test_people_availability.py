@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.components.repairs import DOMAIN as REPAIRS
+from homeassistant.components.repairs import DOMAIN as REPAIRS, ConfirmRepairFlow
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -16,6 +16,7 @@ import pytest
 from custom_components.se5 import async_remove_config_entry_device
 from custom_components.se5.const import CONF_PEOPLE, DOMAIN
 from custom_components.se5.coordinator import people as people_module, person_missing_issue_id
+from custom_components.se5.repairs import StopFollowingRepairFlow, async_create_fix_flow
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_person, setup_entry, uid
 from tests.helpers import wait_for
@@ -154,3 +155,21 @@ async def test_registered_people_sensor_counts(
     state = hass.states.get(entity_id(hass, "sensor", uid(entry, "registered_people")))
     assert state is not None
     assert state.state == "8"
+
+
+async def test_repair_flows_of_what_is_gone(hass: HomeAssistant) -> None:
+    """An issue of another kind gets the plain confirmation; a flow of a removed entry ends."""
+    plain = await async_create_fix_flow(hass, "something_else", None)
+    assert isinstance(plain, ConfirmRepairFlow)
+    flow = await async_create_fix_flow(
+        hass,
+        "person_missing_gone_1",
+        {"entry_id": "gone", "identity_id": "1", "person": "A", "box": "B"},
+    )
+    assert isinstance(flow, StopFollowingRepairFlow)
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["step_id"] == "confirm"
+    assert result["description_placeholders"] == {"person": "A", "box": "B"}
+    result = await flow.async_step_confirm({})
+    assert result["type"] == "create_entry"
