@@ -20,6 +20,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 
 from custom_components.se5.client import (
+    Device,
+    Health,
     Se5ConnectionError,
     Se5DuplicateError,
     Se5Error,
@@ -31,6 +33,7 @@ from custom_components.se5.client import (
     Se5UnconfirmedError,
 )
 from custom_components.se5.const import CONF_DEVICES, DOMAIN
+from custom_components.se5.diagnostics import _device, _health
 from custom_components.se5.write_errors import write_error
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
@@ -218,3 +221,27 @@ def test_write_errors(error: Se5Error, key: str) -> None:
     assert translated.translation_key == key
     assert translated.translation_placeholders is not None
     assert translated.translation_placeholders["box"] == "Box"
+
+
+async def test_diagnostics_of_what_the_box_leaves_out(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, hass_client: Any
+) -> None:
+    """No people option, a device without an address, health without an uptime: told as is."""
+    entry = entry_for(sim)
+    options = dict(entry.options)
+    del options["people"]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        version=entry.version,
+        data=entry.data,
+        options=options,
+    )
+    await setup_entry(hass, entry, sim)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert "people" not in diagnostics["entry"]["options"]
+    assert diagnostics["device_feed"] is None
+    assert diagnostics["visitors_scheduled"] == 0
+    assert _device(Device(id="x", name="x"))["url"] is None
+    assert _health(Health())["uptime"] is None
