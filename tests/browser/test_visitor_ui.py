@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from playwright.async_api import Page
+from playwright.async_api import Page, TimeoutError as PlaywrightTimeoutError
 import pytest
 
 from tests.browser import harness
@@ -43,8 +43,17 @@ async def _register_from_the_card(page: Page, demo: Demo) -> None:
     button = card.locator('li[data-kind="stranger"] button.register').first
     await button.wait_for(timeout=180_000)
     stranger_id = await button.evaluate("b => b.closest('li').dataset.id")
-    await button.click()
     form = card.locator(f'li.register-row[data-for="{stranger_id}"] form')
+    # Rows move down as recognitions arrive (one every 2 s): a click can land on the row that
+    # took the button's place. Click that stranger's own button until its form is open.
+    own_button = card.locator(f'li[data-id="{stranger_id}"] button.register')
+    for _attempt in range(5):
+        await own_button.click()
+        try:
+            await form.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     await form.wait_for()
     name = form.locator('input[name="name"]')
     await name.fill(NAME)

@@ -18,9 +18,10 @@ from collections.abc import Mapping
 from typing import Final
 
 from . import values
+from .attributes import RECOGNITION_FLAGS, VIDEO_KIND
 from .errors import Se5ApiError, Se5NotABoxError, Se5RefusedError
 from .fetch import RequestFn
-from .parse import RECOGNITION_FLAGS, VIDEO_KIND, normalize_device_id
+from .parse import normalize_device_id
 
 V5_DEVICES_PATH: Final = "/SophonDevice/api/Devices"
 

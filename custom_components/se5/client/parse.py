@@ -21,6 +21,7 @@ import json
 import math
 from typing import Any, cast
 
+from .attributes import mask_of, recognition_of
 from .errors import FrameError
 from .images import encoded_image
 from .models import Device, ImageSelection, PersonType, Recognition, Relay
@@ -161,19 +162,6 @@ def _parse_v6(
         registered_image=encoded_image(data.get("register_image")) if images.registered else None,
         mask=mask_of(data.get("recognize_face_attr")),
     )
-
-
-def mask_of(attributes: object) -> bool | None:
-    """`recognize_face_attr.mask` ("yes" / "no", as documented) as a bool; None otherwise.
-
-    Nothing else of the face attributes (age, gender, glasses) is read.
-    """
-    mask = attributes.get("mask") if isinstance(attributes, dict) else None
-    if isinstance(mask, bool):
-        return mask
-    if isinstance(mask, str):
-        return {"yes": True, "no": False}.get(mask.strip().lower())
-    return None
 
 
 def normalize_device_id(value: object) -> str | None:
@@ -376,29 +364,12 @@ _V6_DEVICE_KEYS = (
 )
 
 
-RECOGNITION_FLAGS = ("do_detect", "do_feature", "do_match")
-"""The V5 `device_attr.actions` flags that together make a video device recognise faces."""
-VIDEO_KIND = "rtsp"
-
-
 def parse_device_v5(entry: object) -> Device | None:
     """One entry of the V5 `devices_list`; None when it has no usable id."""
     device = _parse_device(entry, _V5_DEVICE_KEYS)
     if device is None or not isinstance(entry, dict):
         return device
     return replace(device, recognition=recognition_of(entry))
-
-
-def recognition_of(entry: Mapping[str, Any]) -> bool | None:
-    """Whether a V5 device record has recognition on; None for a device that has no flags."""
-    kind = entry.get("device_type")
-    if not isinstance(kind, str) or kind.strip() != VIDEO_KIND:
-        return None
-    attr = entry.get("device_attr")
-    actions = attr.get("actions") if isinstance(attr, Mapping) else None
-    if not isinstance(actions, Mapping):
-        return True
-    return all(actions.get(flag, True) is not False for flag in RECOGNITION_FLAGS)
 
 
 def parse_device_v6(entry: object) -> Device | None:

@@ -9,6 +9,7 @@
 
 const CARD = "se5-recognitions-card";
 const EDITOR = "se5-recognitions-card-editor";
+const REGISTER = "se5-register-visitor";
 const VERSION = new URL(import.meta.url).searchParams.get("v") || "dev";
 const KIND_COLORS = {
   vip: "var(--warning-color, #ffa600)",
@@ -68,18 +69,6 @@ const STYLE = `
   .mask ha-icon { --mdc-icon-size: 14px; }
   .register { flex: none; background: none; border: none; cursor: pointer; padding: 4px;
     color: var(--primary-color); }
-  li.register-row { display: block; padding: 0; border-top: none; }
-  .register-form { display: flex; flex-wrap: wrap; align-items: center; gap: 6px;
-    padding: 0 16px 8px 76px; }
-  .register-form input { font: inherit; padding: 4px 6px; border-radius: 4px; min-width: 0;
-    border: 1px solid var(--divider-color); background: var(--card-background-color);
-    color: var(--primary-text-color); }
-  .register-form input[name="name"] { flex: 1 1 120px; }
-  .register-form button { font: inherit; padding: 4px 10px; border-radius: 4px; border: none;
-    cursor: pointer; background: var(--primary-color); color: var(--text-primary-color, #fff); }
-  .register-status { padding: 0 16px 8px 76px; font-size: 0.875em;
-    color: var(--secondary-text-color); }
-  .register-status.error { color: var(--error-color, #db4437); }
 `;
 
 function localLanguage(hass) {
@@ -100,8 +89,10 @@ class Se5RecognitionsCard extends HTMLElement {
     this._subscribedAt = 0;
     this._failures = 0;
     this._retryTimer = null;
-    // The visitor being registered from a stranger's row: {id, name, until, busy, done, error}.
+    // The visitor being registered from a stranger's row: {id, name, until, busy, done, error},
+    // and the module of its form (se5-register-visitor.js, loaded on first use).
     this._register = null;
+    this._registerModule = null;
     this.attachShadow({ mode: "open" });
   }
 
@@ -272,7 +263,8 @@ class Se5RecognitionsCard extends HTMLElement {
     const root = this.shadowRoot;
     // A recognition arriving while a visitor's name is typed must not take the focus away.
     const focused = root.activeElement && root.activeElement.name;
-    root.innerHTML = `<style>${STYLE}</style>`;
+    const extra = this._registerModule ? this._registerModule.STYLE : "";
+    root.innerHTML = `<style>${STYLE}${extra}</style>`;
     const card = document.createElement("ha-card");
     const title = this._config.title ?? this._word("card_title");
     if (title) {
@@ -291,8 +283,8 @@ class Se5RecognitionsCard extends HTMLElement {
       for (const item of this._items.slice(0, this._config.limit)) {
         list.appendChild(this._row(item));
         const register = this._register;
-        if (register && register.id === item.id) {
-          list.appendChild(this._registerRow(item, register));
+        if (register && register.id === item.id && this._registerModule) {
+          list.appendChild(this._registerModule.registerRow(this, item, register));
         }
       }
       card.appendChild(list);
@@ -366,7 +358,10 @@ class Se5RecognitionsCard extends HTMLElement {
       const icon = document.createElement("ha-icon");
       icon.setAttribute("icon", "mdi:account-plus");
       button.appendChild(icon);
-      button.addEventListener("click", () => {
+      button.addEventListener("click", async () => {
+        // The form's code is fetched on first use (administrators only ever need it).
+        this._registerModule = this._registerModule ||
+          (await import(new URL(`${REGISTER}.js?v=${VERSION}`, import.meta.url).href));
         const open = this._register && this._register.id === item.id;
         this._register = open ? null : { id: item.id, name: "", until: "23:59" };
         this._render();
@@ -378,90 +373,6 @@ class Se5RecognitionsCard extends HTMLElement {
 
   _isAdmin() {
     return Boolean(this._hass && this._hass.user && this._hass.user.is_admin);
-  }
-
-  _registerRow(item, register) {
-    const row = document.createElement("li");
-    row.className = "register-row";
-    row.dataset.for = item.id;
-    if (register.done || register.error) {
-      const status = document.createElement("div");
-      status.className = register.error ? "register-status error" : "register-status";
-      status.textContent = register.error || `${this._word("card_register_done")}: ${register.done}`;
-      row.appendChild(status);
-      if (!register.error) {
-        return row;
-      }
-    }
-    const form = document.createElement("form");
-    form.className = "register-form";
-    const name = document.createElement("input");
-    name.name = "name";
-    name.required = true;
-    name.maxLength = 64;
-    name.placeholder = this._word("card_register_name");
-    name.setAttribute("aria-label", this._word("card_register_name"));
-    name.value = register.name;
-    name.addEventListener("input", () => (register.name = name.value));
-    const until = document.createElement("input");
-    until.name = "until";
-    until.type = "time";
-    until.value = register.until;
-    until.title = this._word("card_register_until");
-    until.setAttribute("aria-label", this._word("card_register_until"));
-    until.addEventListener("input", () => (register.until = until.value));
-    const submit = document.createElement("button");
-    submit.type = "submit";
-    submit.disabled = Boolean(register.busy);
-    submit.textContent = this._word("card_register");
-    form.append(name, until, submit);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this._registerVisitor(item, register);
-    });
-    row.appendChild(form);
-    return row;
-  }
-
-  async _registerVisitor(item, register) {
-    const name = (register.name || "").trim();
-    if (!name || register.busy) return;
-    register.busy = true;
-    register.error = undefined;
-    this._render();
-    try {
-      const result = await this._hass.callWS({
-        type: "call_service",
-        domain: "se5",
-        service: "register_person",
-        service_data: {
-          config_entry_id: item.entry_id,
-          name,
-          person_type: "visitor",
-          recognition_id: item.id,
-          valid_until: this._untilToday(register.until || "23:59"),
-        },
-        return_response: true,
-      });
-      const response = (result && result.response) || {};
-      register.done = `${name} (${response.identity_id || ""})`;
-    } catch (err) {
-      register.error = (err && err.message) || String(err);
-    } finally {
-      register.busy = false;
-      this._render();
-    }
-  }
-
-  _untilToday(time) {
-    // Today at that time, or tomorrow once it has passed; a local time without a zone.
-    const [hours, minutes] = time.split(":").map(Number);
-    const when = new Date();
-    when.setHours(hours || 0, minutes || 0, 0, 0);
-    if (when <= new Date()) when.setDate(when.getDate() + 1);
-    const pad = (n) => String(n).padStart(2, "0");
-    return `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ` +
-      `${pad(when.getHours())}:${pad(when.getMinutes())}:00`;
   }
 
   _image(url, className, alt) {
