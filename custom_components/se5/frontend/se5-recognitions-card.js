@@ -37,6 +37,10 @@ const RETRY_AFTER_MS = 60_000;
 // subscription mend a broken image; before, the image is gone (404) and stays a placeholder.
 const SIGNED_FOR_MS = 23 * 3600 * 1000;
 const SUBSCRIBE_RETRY_MS = [2_000, 5_000, 15_000, 60_000];
+// The visitor being registered from a stranger's row ({id, name, until, busy, done, error}) and
+// the module of its form (loaded on first use): kept by the page, not by one card element, so
+// that a card Home Assistant builds anew (a dashboard laid out again) shows the same form.
+const registration = { state: null, module: null, cards: new Set() };
 
 const STYLE = `
   :host { display: block; }
@@ -89,10 +93,6 @@ class Se5RecognitionsCard extends HTMLElement {
     this._subscribedAt = 0;
     this._failures = 0;
     this._retryTimer = null;
-    // The visitor being registered from a stranger's row: {id, name, until, busy, done, error},
-    // and the module of its form (se5-register-visitor.js, loaded on first use).
-    this._register = null;
-    this._registerModule = null;
     this.attachShadow({ mode: "open" });
   }
 
@@ -140,12 +140,19 @@ class Se5RecognitionsCard extends HTMLElement {
   }
 
   connectedCallback() {
+    registration.cards.add(this);
     this._subscribe();
   }
 
   disconnectedCallback() {
+    registration.cards.delete(this);
     this._cancelRetry();
     this._unsubscribeNow();
+  }
+
+  _renderAll() {
+    // Every card on the page: the registration's outcome shows wherever its row is.
+    for (const card of registration.cards) card._render();
   }
 
   getCardSize() {
@@ -263,7 +270,7 @@ class Se5RecognitionsCard extends HTMLElement {
     const root = this.shadowRoot;
     // A recognition arriving while a visitor's name is typed must not take the focus away.
     const focused = root.activeElement && root.activeElement.name;
-    const extra = this._registerModule ? this._registerModule.STYLE : "";
+    const extra = registration.module ? registration.module.STYLE : "";
     root.innerHTML = `<style>${STYLE}${extra}</style>`;
     const card = document.createElement("ha-card");
     const title = this._config.title ?? this._word("card_title");
@@ -282,9 +289,9 @@ class Se5RecognitionsCard extends HTMLElement {
       const list = document.createElement("ul");
       for (const item of this._items.slice(0, this._config.limit)) {
         list.appendChild(this._row(item));
-        const register = this._register;
-        if (register && register.id === item.id && this._registerModule) {
-          list.appendChild(this._registerModule.registerRow(this, item, register));
+        const register = registration.state;
+        if (register && register.id === item.id && registration.module) {
+          list.appendChild(registration.module.registerRow(this, item, register));
         }
       }
       card.appendChild(list);
@@ -360,10 +367,10 @@ class Se5RecognitionsCard extends HTMLElement {
       button.appendChild(icon);
       button.addEventListener("click", async () => {
         // The form's code is fetched on first use (administrators only ever need it).
-        this._registerModule = this._registerModule ||
+        registration.module = registration.module ||
           (await import(new URL(`${REGISTER}.js?v=${VERSION}`, import.meta.url).href));
-        const open = this._register && this._register.id === item.id;
-        this._register = open ? null : { id: item.id, name: "", until: "23:59" };
+        const open = registration.state && registration.state.id === item.id;
+        registration.state = open ? null : { id: item.id, name: "", until: "23:59" };
         this._render();
       });
       row.appendChild(button);

@@ -67,7 +67,7 @@ async function registerVisitor(card, item, register) {
   if (!name || register.busy) return;
   register.busy = true;
   register.error = undefined;
-  card._render();
+  card._renderAll();
   try {
     const result = await card.hass.callWS({
       type: "call_service",
@@ -88,7 +88,7 @@ async function registerVisitor(card, item, register) {
     register.error = (err && err.message) || String(err);
   } finally {
     register.busy = false;
-    card._render();
+    card._renderAll(); // the cards on the page now (Home Assistant may have built them anew)
   }
 }
 
