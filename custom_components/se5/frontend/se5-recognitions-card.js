@@ -287,9 +287,12 @@ class Se5RecognitionsCard extends HTMLElement {
       card.appendChild(empty);
     } else {
       const list = document.createElement("ul");
-      for (const item of this._items.slice(0, this._config.limit)) {
+      const shown = this._items.slice(0, this._config.limit);
+      const register = registration.state;
+      // The row being registered stays while newer recognitions push it out of the list.
+      if (register && !shown.some((item) => item.id === register.id)) shown.push(register.item);
+      for (const item of shown) {
         list.appendChild(this._row(item));
-        const register = registration.state;
         if (register && register.id === item.id && registration.module) {
           list.appendChild(registration.module.registerRow(this, item, register));
         }
@@ -370,7 +373,7 @@ class Se5RecognitionsCard extends HTMLElement {
         registration.module = registration.module ||
           (await import(new URL(`${REGISTER}.js?v=${VERSION}`, import.meta.url).href));
         const open = registration.state && registration.state.id === item.id;
-        registration.state = open ? null : { id: item.id, name: "", until: "23:59" };
+        registration.state = open ? null : { id: item.id, item, name: "", until: "23:59" };
         this._render();
       });
       row.appendChild(button);
