@@ -53,7 +53,11 @@ from .registry import Se5Registry, box_identifier, device_identifier, person_ide
 from .services import async_setup_services
 from .services_people import async_setup_people_services
 from .views import async_setup_views
-from .visitors import Se5Visitors, storage_key as visitors_storage_key
+from .visitors import (
+    STORAGE_VERSION as VISITORS_STORAGE_VERSION,
+    Se5Visitors,
+    storage_key as visitors_storage_key,
+)
 from .websocket import async_setup_websocket
 
 __all__ = ["async_migrate_entry"]
@@ -274,7 +278,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> None
         hass, RECOVERY_STORAGE_VERSION, storage_key(entry.entry_id)
     ).async_remove()
     await Se5Recent.async_remove(hass, entry.entry_id)
-    await Store[dict[str, object]](hass, 1, visitors_storage_key(entry.entry_id)).async_remove()
+    await Store[dict[str, object]](
+        hass, VISITORS_STORAGE_VERSION, visitors_storage_key(entry.entry_id)
+    ).async_remove()
     _async_delete_issues(hass, entry.entry_id)
 
 

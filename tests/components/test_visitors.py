@@ -111,7 +111,11 @@ async def test_the_schedule_survives_a_restart_and_a_visitor_due_while_down_goes
     assert set(visitors.schedule) == {kept}
     assert visitors.until(kept) == later
     assert set(hass_storage[storage_key(entry.entry_id)]["data"]["visitors"]) == {kept}
-    await hass.config_entries.async_unload(entry.entry_id)
+    # The entry removed: its schedule goes with it (the visitor stays on the box).
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert storage_key(entry.entry_id) not in hass_storage
+    assert on_box(sim, kept)
 
 
 async def test_a_box_away_at_the_time_is_asked_again_and_not_twice(
