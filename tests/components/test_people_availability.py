@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from homeassistant.components.image import DATA_COMPONENT as IMAGE_COMPONENT
 from homeassistant.components.repairs import DOMAIN as REPAIRS, ConfirmRepairFlow
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -14,12 +15,16 @@ from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.se5 import async_remove_config_entry_device
+from custom_components.se5.client import Se5ConnectionError
 from custom_components.se5.const import CONF_PEOPLE, DOMAIN
 from custom_components.se5.coordinator import people as people_module, person_missing_issue_id
+from custom_components.se5.registry import person_identifier
 from custom_components.se5.repairs import StopFollowingRepairFlow, async_create_fix_flow
-from se5sim import Simulator
+from se5sim import Simulator, images
 from tests.components.conftest import entity_id, entry_for, ha_person, setup_entry, uid
 from tests.helpers import wait_for
+
+FACE = images.face_jpeg(41, "availability:face")
 
 
 @pytest.fixture
@@ -173,3 +178,45 @@ async def test_repair_flows_of_what_is_gone(hass: HomeAssistant) -> None:
     assert result["description_placeholders"] == {"person": "A", "box": "B"}
     result = await flow.async_step_confirm({})
     assert result["type"] == "create_entry"
+
+
+async def test_a_photo_the_box_cannot_give_is_kept_as_it_was(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    hass_client: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A photo read failing leaves the photo as it was; someone the register does not hold
+    (followed from before, deleted on the box) has none to read."""
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    entry = entry_for(sim, people=[vip.identity_id, "ghost"])
+    entry.add_to_hass(hass)
+    # "ghost" was followed before and deleted on the box while Home Assistant was down.
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={person_identifier(str(entry.unique_id), "ghost")},
+        name="Ghost",
+    )
+    await setup_entry(hass, entry, sim)
+    ghost = entity_id(hass, "image", uid(entry, "person", "ghost", "photo"))
+    assert hass.states.is_state(ghost, STATE_UNAVAILABLE)  # not in the register
+    photo = entity_id(hass, "image", uid(entry, "person", vip.identity_id, "photo"))
+    await wait_for(lambda: not hass.states.is_state(photo, "unknown"), what="the photo")
+    client = await hass_client()
+    assert await (await client.get(f"/api/image_proxy/{photo}")).read() == vip.photo_jpeg
+    # A new photo on the box, whose read fails (only that read): the photo stays as it was.
+    sim._state.people.update(vip.identity_id, photo=FACE)
+    client_of_box = entry.runtime_data.client
+
+    async def photo_read_fails(_person: Any) -> bytes | None:
+        raise Se5ConnectionError("no answer within 10 s")
+
+    monkeypatch.setattr(client_of_box, "get_person_photo", photo_read_fails)
+    entity = hass.data[IMAGE_COMPONENT].get_entity(photo)
+    assert entity is not None
+    entity._async_start_fetch()  # as a register read showing the new photo id would
+    fetching = entity._fetching
+    assert fetching is not None
+    await wait_for(fetching.done, what="the photo read")
+    assert await (await client.get(f"/api/image_proxy/{photo}")).read() == vip.photo_jpeg
