@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--system-port", type=_non_negative_int, default=8888, help="system API; 0: any free"
     )
     parser.add_argument(
+        "--feed-port",
+        type=_non_negative_int,
+        default=54547,
+        help="V6 device-change broadcast; 0: any free",
+    )
+    parser.add_argument(
         "--extra-people",
         type=_non_negative_int,
         default=0,
@@ -80,6 +86,7 @@ def describe(sim: Simulator) -> str:
         f"REST: {sim.rest_url}",
         f"WS: {sim.ws_url}",
         f"System: {sim.system_url}",
+        *([f"Device feed: {sim.feed_url}"] if sim.dialect == "v6" else []),
         f"Serial: {sim.serial}",
         f"Devices ({len(sim.devices)}):",
     ]
@@ -120,6 +127,7 @@ async def run(
             rest_port=args.rest_port,
             ws_port=args.ws_port,
             system_port=args.system_port,
+            feed_port=args.feed_port,
             extra_people=args.extra_people,
             dialect=args.dialect,
             devices=args.devices,

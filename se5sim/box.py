@@ -8,6 +8,7 @@ import random
 from typing import Any, Final
 
 from .configs import Configs
+from .device_feed import DeviceFeedSocket
 from .devices import build_device
 from .eventsocket import EventSocket
 from .history import FilterUnit, History, HistoryOrder, HistoryRecord
@@ -58,6 +59,7 @@ class BoxBase:
         rest_port: int = 0,
         ws_port: int = 0,
         system_port: int = 0,
+        feed_port: int = 0,
         dialect: Dialect = "v5",
         devices: int = 3,
         rate: float = 0.0,
@@ -73,6 +75,7 @@ class BoxBase:
         history_size: int = 10_000,
         history_order: HistoryOrder = "newest",
         v6_filter_unit: FilterUnit = "auto",
+        register_api: bool = True,
     ) -> None:
         """Describe the box; nothing listens until :meth:`start`.
 
@@ -84,9 +87,11 @@ class BoxBase:
         400, what the vendor pages do not allow: door commands no relay can carry out (see
         :mod:`se5sim.relays`), reading the whole configuration list, and history images asked
         with another time than their event's own ``timestamp``. ``v5_skip`` says how
-        the V5 users call reads ``skip_num`` (``"offset"`` or ``"page"``). ``history_size``
+        the V5 users call reads ``skip_num`` (``"offset"`` or ``"page"``). ``feed_port`` is
+        the V6 box's device-change broadcast (54547 on a real box; V5 has none). ``history_size``
         bounds the event history; ``history_order`` and ``v6_filter_unit`` choose how the
         history is paged and how V6 reads its time filters (see :mod:`se5sim.history`).
+        ``register_api`` False makes a firmware without the register calls (people, photos).
         """
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
@@ -116,6 +121,7 @@ class BoxBase:
         if not isinstance(mac, _Derived):
             identity.mac = None if mac is None else mac.lower()
         people = People(seed, self._permission_id, extra_people)
+        people.api = register_api
         history = History(
             dialect,
             size=history_size,
@@ -140,9 +146,11 @@ class BoxBase:
         self._maker = RecognitionMaker(
             dialect, seed, self._score_scale, people, self._state.devices
         )
+        self._feed = DeviceFeedSocket()
         for _ in range(devices):
             self.add_device()
         self._socket = EventSocket(dialect)
+        self._feed_listener = PortListener(self._feed.application, host, feed_port)
         self._rest = PortListener(lambda: RestApi(self._state).application(), host, rest_port)
         self._ws = PortListener(self._socket.application, host, ws_port)
         self._system_listener = PortListener(self._system.application, host, system_port)
@@ -188,6 +196,21 @@ class BoxBase:
     def system_port(self) -> int:
         """The system-API port (the bound one once started)."""
         return self._system_listener.port
+
+    @property
+    def feed_port(self) -> int:
+        """The V6 device-change broadcast's port (the bound one once started)."""
+        return self._feed_listener.port
+
+    @property
+    def feed_url(self) -> str:
+        """``ws://host:port`` of the V6 device-change broadcast."""
+        return f"ws://{_url_host(self._host)}:{self.feed_port}"
+
+    @property
+    def feed_connections(self) -> int:
+        """Connections to the device-change broadcast open now."""
+        return self._feed.active
 
     @property
     def rest_url(self) -> str:
@@ -343,11 +366,25 @@ class BoxBase:
         )
         self._device_count += 1
         self._state.devices[device.id] = device
+        self._announce("add", device)
         return device
 
     def remove_device(self, device_id: str) -> None:
         """Detach a device; raises KeyError if there is no such device."""
-        del self._state.devices[device_id]
+        device = self._state.devices.pop(device_id)
+        self._announce("delete", device)
+
+    def rename_device(self, device_id: str, name: str) -> SimDevice:
+        """Rename a device (as on the box's web page); raises KeyError."""
+        device = self._state.devices[device_id]
+        device.name = name
+        self._announce("modify", device)
+        return device
+
+    def _announce(self, action: str, device: SimDevice) -> None:
+        """A V6 box broadcasts each change of its device list on the feed (port 54547)."""
+        if self._dialect == "v6":
+            self._feed.notify(action, device.v6_entry())
 
     def device(self, device_id: str) -> SimDevice:
         """The device with this id; raises KeyError."""

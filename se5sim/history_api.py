@@ -52,7 +52,7 @@ def _attributes(record: HistoryRecord) -> dict[str, Any]:
         "gender": attr.get("gender"),
         "glasses": None if glasses is None else ("yes" if glasses else "no"),
         "hat": None,
-        "mask": None,
+        "mask": attr.get("mask"),
         "point": [],
     }
 

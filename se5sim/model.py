@@ -111,6 +111,16 @@ class SimDevice:
     permission_id: str
     numeric: bool = False
     """The id goes on the wire as a JSON number (``id`` is then its decimal text)."""
+    actions: dict[str, bool] = field(default_factory=lambda: {"do_detect": True, "do_match": True})
+    """V5 ``device_attr.actions``: what the box does with a video stream's faces (a flag left
+    out, as ``do_feature`` here, is on)."""
+
+    @property
+    def recognising(self) -> bool:
+        """Whether the box recognises faces on this device (flags apply to video streams)."""
+        if self.kind != "rtsp":
+            return True
+        return all(self.actions.get(flag, True) for flag in ("do_detect", "do_feature", "do_match"))
 
     @property
     def wire_id(self) -> str | int:
@@ -138,7 +148,7 @@ class SimDevice:
             "group_id": self.group_id,
             "netRelay": dict(self.relay) if self.relay else {},
             "permission_id": self.permission_id,
-            "device_attr": {"actions": {"do_detect": True, "do_match": True}},
+            "device_attr": {"actions": dict(self.actions)},
         }
 
     def v6_entry(self) -> dict[str, Any]:
@@ -200,6 +210,8 @@ class SimPerson:
     """The registered photo (``None`` for strangers and people registered without one)."""
     face_source: ImageSource = field(repr=False)
     """The face crop the box cuts out of the scene when it sees this person."""
+    ext_info: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Extra information as registered (V5 ``info.ext_info``, V6 ``ext_user_info``)."""
 
     @property
     def type_number(self) -> int:

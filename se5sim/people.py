@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 import random
-from typing import Final
+from typing import Any, Final
 
+from .faces import fingerprint
+from .faults import Gate
 from .model import (
     DEFAULT_PEOPLE,
     PERSON_TYPES,
     STRANGER_COUNT,
     STRANGER_GROUP,
+    ImageSource,
     PersonType,
     SimPerson,
     make_uuid,
@@ -63,24 +68,16 @@ class People:
                     face_source=(seed, f"person:{index}:seen"),
                 )
             )
-        self._strangers = [
-            SimPerson(
-                identity_id=make_uuid(self._rng),
-                name="stranger",
-                person_type="stranger",
-                group_name=STRANGER_GROUP,
-                user_id="",
-                image_id=make_uuid(self._rng),
-                face_id=make_uuid(self._rng),
-                permission_ids=(),
-                gender=self._rng.choice(("male", "female")),
-                age=self._rng.randrange(18, 70),
-                glasses=self._rng.random() < 0.3,
-                photo_source=None,
-                face_source=(seed, f"stranger:{index}"),
-            )
-            for index in range(STRANGER_COUNT)
-        ]
+        self._strangers_made = 0
+        self._strangers = [self._make_stranger() for _ in range(STRANGER_COUNT)]
+        self.api = True
+        """False: a firmware without the register calls (they answer not found)."""
+        self.hold_answers = False
+        """Writes are carried out, and their answers never sent (until released)."""
+        self.gate = Gate()
+        self.returning: deque[str] = deque()
+        """People registered from a face a camera saw, who pass a camera next (the visitor
+        let in at the gate walks through): the random recognitions draw them first."""
         extra_rng = random.Random(f"se5sim:extra:{seed}")
         kinds, weights = list(_EXTRA_TYPE_WEIGHTS), list(_EXTRA_TYPE_WEIGHTS.values())
         for index in range(extra):
@@ -102,6 +99,25 @@ class People:
                     face_source=(seed, f"extra:{face}:seen"),
                 )
             )
+
+    def _make_stranger(self) -> SimPerson:
+        index = self._strangers_made
+        self._strangers_made += 1
+        return SimPerson(
+            identity_id=make_uuid(self._rng),
+            name="stranger",
+            person_type="stranger",
+            group_name=STRANGER_GROUP,
+            user_id="",
+            image_id=make_uuid(self._rng),
+            face_id=make_uuid(self._rng),
+            permission_ids=(),
+            gender=self._rng.choice(("male", "female")),
+            age=self._rng.randrange(18, 70),
+            glasses=self._rng.random() < 0.3,
+            photo_source=None,
+            face_source=(self._seed, f"stranger:{index}"),
+        )
 
     def _register(self, person: SimPerson) -> None:
         self._registered[person.identity_id] = person
@@ -183,6 +199,81 @@ class People:
         )
         self._register(person)
         return person
+
+    def new_id(self) -> str:
+        """An identity id no one has (the box makes one when the caller gives none)."""
+        identity_id = str(self._rng.randrange(1_000_000, 10_000_000))
+        while identity_id in self._registered:
+            identity_id = str(self._rng.randrange(1_000_000, 10_000_000))
+        return identity_id
+
+    def face_of(self, photo: bytes) -> tuple[ImageSource, bool]:
+        """The face the box sees for someone registered with `photo`; whether it was a stranger's.
+
+        A photo cut from a stranger's face is that face (a new stranger takes the old one's
+        place); any other photo is the face itself.
+        """
+        key = fingerprint(photo)
+        for index, stranger in enumerate(self._strangers):
+            if fingerprint(stranger.face_jpeg) == key:
+                self._strangers[index] = self._make_stranger()
+                return stranger.face_source, True
+        return photo, False
+
+    def register(
+        self,
+        name: str,
+        person_type: PersonType,
+        photo: bytes,
+        *,
+        identity_id: str | None = None,
+        group_name: str = "default_group",
+        permission_ids: tuple[str, ...] = (),
+        ext_info: dict[str, Any] | None = None,
+    ) -> SimPerson:
+        """Register someone from a photo (a registration call); KeyError for a taken id."""
+        identity_id = identity_id or self.new_id()
+        if identity_id in self._registered:
+            raise KeyError(identity_id)
+        face, was_stranger = self.face_of(photo)
+        person = SimPerson(
+            identity_id=identity_id,
+            name=name,
+            person_type=person_type,
+            group_name=group_name,
+            user_id=identity_id,
+            image_id=make_uuid(self._rng),
+            face_id=make_uuid(self._rng),
+            permission_ids=permission_ids,
+            gender="female",
+            age=30,
+            glasses=False,
+            photo_source=photo,
+            face_source=face,
+            ext_info=dict(ext_info or {}),
+        )
+        self._register(person)
+        if was_stranger:
+            self.returning.append(identity_id)
+        return person
+
+    def update(self, identity_id: str, photo: bytes | None = None, **changes: Any) -> SimPerson:
+        """Change a registered person (name, person_type, permission_ids, ext_info, photo).
+
+        A new photo gets a new image id; a photo cut from a stranger's face makes this person
+        that face. KeyError for someone not registered.
+        """
+        person = self._registered[identity_id]
+        if photo is not None:
+            face, was_stranger = self.face_of(photo)
+            changes.update(photo_source=photo, image_id=make_uuid(self._rng))
+            if was_stranger:
+                changes["face_source"] = face
+                self.returning.append(identity_id)
+        updated = replace(person, **changes)
+        self._by_image.pop(person.image_id, None)
+        self._register(updated)
+        return updated
 
     def remove(self, identity_id: str) -> SimPerson:
         """Delete a registered person; raises KeyError."""

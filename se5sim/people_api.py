@@ -18,9 +18,10 @@ from .envelopes import (
     v6_error,
     v6_paging,
 )
-from .images import b64
 from .model import SimPerson
 from .people import People
+from .people_entries import identity_entry, person_entry
+from .people_write_api import PeopleWriteApi
 
 USERS_PATH: Final = "/SophonFogSys/api/users"
 GROUPS_PATH: Final = "/SophonFogSys/api/groups"
@@ -28,36 +29,6 @@ V5_IMAGES_PREFIX: Final = "/SophonFace/api/images/"
 V6_IDENTITIES_PATH: Final = "/sophon/v2/face/getidentities"
 V6_IDENTITY_PATH: Final = "/sophon/v2/face/getidentity"
 V6_REGISTER_IMAGE_PREFIX: Final = "/sophon/v2/face/getregisterimage/"
-
-
-def person_entry(person: SimPerson) -> dict[str, Any]:
-    """An entry of the V5 ``identities_list``."""
-    photo = person.photo_jpeg
-    return {
-        "identity_id": person.identity_id,
-        "group_name": [person.group_name],
-        "info": {
-            "name": person.name,
-            "type": person.type_number,
-            "user_id": person.user_id,
-            "image_id": person.image_id,
-            "permission_ids": list(person.permission_ids),
-        },
-        "reg_photo": b64(photo) if photo else "",
-    }
-
-
-def identity_entry(person: SimPerson) -> dict[str, Any]:
-    """A V6 identity (``getidentities`` entry, ``getidentity`` answer)."""
-    return {
-        "identity_id": person.identity_id,
-        "identity_name": person.name,
-        "user_type": person.person_type,
-        "permission_ids": list(person.permission_ids),
-        "ext_user_info": {},
-        "face_ids": [person.face_id],
-        "register_image_ids": [person.image_id] if person.image_id else [],
-    }
 
 
 type V5Skip = Literal["offset", "page"]
@@ -72,7 +43,9 @@ class PeopleApi:
         self._v5_skip: V5Skip = v5_skip
 
     def routes(self, dialect: str) -> Routes:
-        """Exact paths served in this dialect."""
+        """Exact paths served in this dialect (none on a firmware without the register)."""
+        if not self._people.api:
+            return {}
         routes: Routes = {
             USERS_PATH: {"GET": self._users},
             GROUPS_PATH: {"GET": self._groups},
@@ -80,10 +53,14 @@ class PeopleApi:
         if dialect == "v6":
             routes[V6_IDENTITIES_PATH] = {"POST": self._identities}
             routes[V6_IDENTITY_PATH] = {"POST": self._identity}
+        for path, methods in PeopleWriteApi(self._people).routes(dialect).items():
+            routes[path] = {**routes.get(path, {}), **methods}
         return routes
 
     def prefixes(self, dialect: str) -> Routes:
         """Paths that end in an image id."""
+        if not self._people.api:
+            return {}
         if dialect == "v5":
             return {V5_IMAGES_PREFIX: {"GET": self._v5_image}}
         return {V6_REGISTER_IMAGE_PREFIX: {"GET": self._v6_register_image}}

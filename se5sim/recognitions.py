@@ -65,13 +65,19 @@ class RecognitionMaker:
         self._stranger_record_next = False
 
     def pick_device(self, device_id: str | None, followed: set[str]) -> SimDevice:
-        """The device asked for, else a random followed one, else any; ValueError if none."""
+        """The device asked for, else a random followed one, else any; ValueError if none.
+
+        A video device whose recognition is switched off recognises nobody.
+        """
         if device_id is not None:
             device = self._devices.get(device_id)
             if device is None:
                 raise ValueError(f"no device {device_id!r}")
+            if not device.recognising:
+                raise ValueError(f"recognition is switched off on {device_id!r}")
             return device
-        candidates = [d for d in self._devices if d in followed] or list(self._devices)
+        working = [d for d, device in self._devices.items() if device.recognising]
+        candidates = [d for d in working if d in followed] or working
         if not candidates:
             raise ValueError("the box has no devices")
         return self._devices[self._rng.choice(candidates)]
@@ -80,6 +86,12 @@ class RecognitionMaker:
         """A face by id, else a random face of the type, else a random face."""
         if person_type is not None and person_type not in PERSON_TYPES:
             raise ValueError(f"person_type must be one of {PERSON_TYPES}, not {person_type!r}")
+        if identity_id is None and person_type is None:
+            # Someone just registered from the face a camera saw walks through next.
+            while self._people.returning:
+                returning = self._people.get(self._people.returning.popleft())
+                if returning is not None:
+                    return returning
         if identity_id is not None:
             for person in self._people.faces():
                 if person.identity_id == identity_id:
@@ -117,6 +129,7 @@ class RecognitionMaker:
         timestamp_ms: int | None = None,
         omit_person_type: bool = False,
         advance_stranger_shape: bool = True,
+        mask: bool = False,
     ) -> Event:
         """One recognition of ``person`` on ``device``, ready to render per subscription."""
         v5 = self._dialect == "v5"
@@ -168,7 +181,12 @@ class RecognitionMaker:
         return Event(
             sent=sent,
             device_type=device.type_code if v5 else device.v6_type,
-            face_attr={"gender": person.gender, "age": person.age, "glasses": person.glasses},
+            face_attr={
+                "gender": person.gender,
+                "age": person.age,
+                "glasses": person.glasses,
+                "mask": "yes" if mask else "no",
+            },
             wire_device_id=device.wire_id,
         )
 

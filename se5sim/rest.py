@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from aiohttp import web
 
+from . import devices_api
 from .configs import Configs
 from .envelopes import (
     Handler,
@@ -127,6 +128,8 @@ class RestApi:
         if dialect == "v5" or state.v6_legacy_routes:
             self._routes[V5_DEVICES_PATH] = {"GET": self._devices_v5}
             self._routes[EVENT_ACTION_PATH] = {"PUT": state.relays.handle}
+        if dialect == "v5":
+            self._routes[V5_DEVICES_PATH]["PUT"] = self._update_v5
         if dialect == "v6":
             self._routes[V6_DEVICES_PATH] = {"POST": self._devices_v6}
         self._prefixes: Routes = {
@@ -174,8 +177,16 @@ class RestApi:
         return v6_error(404, "NOT_FOUND", message)
 
     async def _devices_v5(self, request: web.Request) -> web.Response:
-        entries = [device.v5_entry() for device in self._state.devices.values()]
+        wanted = request.query.get("device_id")
+        entries = [
+            device.v5_entry()
+            for device in self._state.devices.values()
+            if wanted is None or device.id == wanted
+        ]
         return json_response({"data": {"devices_list": entries}})
+
+    async def _update_v5(self, request: web.Request) -> web.Response:
+        return await devices_api.update_v5(request, self._state.devices)
 
     async def _devices_v6(self, request: web.Request) -> web.Response:
         body = await v6_body(request)

@@ -101,11 +101,14 @@ class Simulator(BoxBase):
     async def _listen(self) -> None:
         started: list[PortListener] = []
         try:
-            for listener, open_port in (
+            listeners = [
                 (self._rest, True),
                 (self._ws, True),
                 (self._system_listener, self._system.faults.mode != "down"),
-            ):
+            ]
+            if self._dialect == "v6":
+                listeners.append((self._feed_listener, True))
+            for listener, open_port in listeners:
                 await listener.start(open_port=open_port)
                 started.append(listener)
         except BaseException:
@@ -120,10 +123,12 @@ class Simulator(BoxBase):
         # would otherwise wait for their handlers until its shutdown timeout. Requests held
         # by a "timeout" fault are let go for the same reason.
         await self._socket.close_all(abrupt=abrupt)
+        await self._feed.close_all(abrupt=abrupt)
         self._system.gate.release()
         self._state.relays.gate.release()
         self._state.configs.gate.release()
-        for listener in (self._ws, self._rest, self._system_listener):
+        self._state.people.gate.release()
+        for listener in (self._ws, self._rest, self._system_listener, self._feed_listener):
             await listener.stop()
 
     # ----------------------------------------------------------------- rate loop
@@ -214,6 +219,7 @@ class Simulator(BoxBase):
         score: float | None = None,
         timestamp_ms: int | None = None,
         omit_person_type: bool = False,
+        mask: bool = False,
     ) -> SentRecognition:
         """Push one recognition to every connection following its device; keep it in history.
 
@@ -224,7 +230,10 @@ class Simulator(BoxBase):
         picks a random face of that type (``"stranger"``: an unregistered face); neither
         picks a random face of any type. ``score`` is sent as given (on the box's scale);
         None draws one. ``omit_person_type`` leaves ``ext_data.person_type`` out (V5
-        employees only). Raises ValueError for an impossible request.
+        employees only). ``mask`` says the face wore a mask (V6 frames and both histories
+        tell it). With neither ``identity_id`` nor ``person_type``, someone just registered
+        from a face a camera saw comes first. A video device whose recognition is switched off
+        recognises nobody. Raises ValueError for an impossible request.
         """
         if omit_person_type:
             if self._dialect != "v5":
@@ -240,6 +249,7 @@ class Simulator(BoxBase):
             score=score,
             timestamp_ms=timestamp_ms,
             omit_person_type=omit_person_type,
+            mask=mask,
         )
         delivered = await self._socket.deliver(event) if self._up else 0
         sent = replace(event.sent, delivered=delivered)
@@ -318,6 +328,15 @@ class Simulator(BoxBase):
             self._system_back.cancel()
             self._system_back = None
 
+    def hold_write_answers(self) -> None:
+        """Carry out changes of the register, and never answer them (a lost answer)."""
+        self._state.people.hold_answers = True
+
+    def release_write_answers(self) -> None:
+        """Answer changes of the register again; held ones are let go."""
+        self._state.people.hold_answers = False
+        self._state.people.gate.release()
+
     def fail_relay(self, mode: RelayFailureMode) -> None:
         """Make ``EventAction`` fail until cleared; the bodies are still recorded.
 
@@ -340,10 +359,11 @@ class Simulator(BoxBase):
 
     @property
     def held_requests(self) -> int:
-        """Requests held by a ``"timeout"`` fault (system API, relay, configuration) now."""
+        """Requests held now by a ``"timeout"`` fault (system API, relay, config, register)."""
         gates: tuple[Gate, ...] = (
             self._system.gate,
             self._state.relays.gate,
             self._state.configs.gate,
+            self._state.people.gate,
         )
         return sum(gate.held for gate in gates)

@@ -268,12 +268,33 @@ def test_no_translation_is_unused() -> None:
     """Every key of en.json is used by the code, or by Home Assistant itself (IMPLICIT)."""
     found = collect()
     used = found.paths() | {f"services.{r.name}" for r in services().registered}
+    used |= set(_service_selector_options())
     unused = [
         path
         for path, _ in leaves(translations("en"))
         if path != "title" and not any(matches(pattern, path) for pattern in used | IMPLICIT)
     ]
     assert not unused, f"unused translations: {unused}"
+
+
+def _service_selector_options() -> list[str]:
+    """`selector.<key>.options.<option>` of each select selector of services.yaml with a
+    translation key (Home Assistant translates those options)."""
+    described = load_yaml(INTEGRATION / "services.yaml") or {}
+    paths = []
+    for service in described.values():
+        for spec in ((service or {}).get("fields") or {}).values():
+            select = ((spec or {}).get("selector") or {}).get("select") or {}
+            if key := select.get("translation_key"):
+                paths += [f"selector.{key}.options.{option}" for option in select["options"]]
+    return paths
+
+
+def test_service_selector_options_are_translated() -> None:
+    for language in LANGUAGES:
+        strings = translations(language)
+        for path in _service_selector_options():
+            assert lookup(strings, path) is not None, f"{language}: no {path}"
 
 
 def test_flow_fields_have_labels_and_descriptions() -> None:
@@ -305,7 +326,7 @@ def test_entity_translations_match_the_code() -> None:
             if platform == "event":
                 event_types = entity.get("state_attributes", {}).get("event_type", {})
                 assert set(event_types.get("state", {})) == states, f"{where}: event types"
-            elif states is not None and platform not in ("binary_sensor", "lock"):
+            elif states is not None and platform not in ("binary_sensor", "lock", "switch"):
                 assert set(entity.get("state", {})) == states, f"{where}: enum options"
             else:
                 allowed = (states or set()) | found.strings.get(platform, set())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
@@ -18,7 +19,10 @@ from homeassistant.helpers.typing import ConfigType
 from .blueprint_install import async_setup_blueprints
 from .button import async_flag_deprecated_buttons
 from .client import (
+    DEFAULT_FEED_PORT,
     BoxInfo,
+    DeviceChange,
+    DeviceFeed,
     Dialect,
     Se5Client,
     Se5Error,
@@ -26,6 +30,7 @@ from .client import (
 from .const import (
     CONF_DEVICES,
     CONF_DIALECT,
+    CONF_FEED_PORT,
     CONF_MAC,
     CONF_PEOPLE,
     CONF_REST_PORT,
@@ -49,7 +54,13 @@ from .recent import Se5Recent
 from .recovery import STORAGE_VERSION as RECOVERY_STORAGE_VERSION, Se5Recovery, storage_key
 from .registry import Se5Registry, box_identifier, device_identifier, person_identifier
 from .services import async_setup_services
+from .services_people import async_setup_people_services
 from .views import async_setup_views
+from .visitors import (
+    STORAGE_VERSION as VISITORS_STORAGE_VERSION,
+    Se5Visitors,
+    storage_key as visitors_storage_key,
+)
 from .websocket import async_setup_websocket
 
 __all__ = ["async_migrate_entry"]
@@ -64,6 +75,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     blueprints folder once Home Assistant has started.
     """
     async_setup_services(hass)
+    async_setup_people_services(hass)
     async_setup_websocket(hass)
     await async_setup_views(hass)
     async_setup_blueprints(hass)
@@ -110,6 +122,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     )
     recovery = Se5Recovery(hass, entry, client, push)
     await recovery.async_load()
+    visitors = Se5Visitors(hass, entry)
+    await visitors.async_load()
     # Neither is needed to follow recognitions: their entities wait for a later refresh.
     await people.async_refresh()
     await health.async_refresh()
@@ -118,7 +132,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     await async_load_labels(hass)  # the logbook describes recognitions from the cache
 
     data = Se5Data(
-        client, box, registry, device_list, people, health, push, recovery, recent, settings
+        client,
+        box,
+        registry,
+        device_list,
+        people,
+        health,
+        push,
+        recovery,
+        recent,
+        settings,
+        visitors=visitors,
+        feed=_device_feed(hass, entry, client, device_list),
     )
     entry.runtime_data = data
     await data.async_sync()
@@ -132,7 +157,32 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     entry.async_on_unload(async_at_started(hass, started))
     async_enable_scene_cameras(hass, entry)
     push.async_start()
+    if data.feed is not None:
+        entry.async_create_background_task(hass, data.feed.run(), f"{DOMAIN} device feed {host}")
+    visitors.async_start()
     return True
+
+
+def _device_feed(
+    hass: HomeAssistant, entry: Se5ConfigEntry, client: Se5Client, devices: Se5DeviceCoordinator
+) -> DeviceFeed | None:
+    """V6 announces device changes on its own socket: the list is read again on each.
+
+    V5 has no such feed (its list is read every few minutes).
+    """
+    if client.dialect is not Dialect.V6:
+        return None
+
+    @callback
+    def changed(_change: DeviceChange) -> None:
+        entry.async_create_task(hass, devices.async_request_refresh(), f"{DOMAIN} device change")
+
+    return DeviceFeed(
+        async_get_clientsession(hass),
+        entry.data[CONF_HOST],
+        entry.data.get(CONF_FEED_PORT, DEFAULT_FEED_PORT),
+        on_change=changed,
+    )
 
 
 async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se5Client) -> BoxInfo:
@@ -241,6 +291,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> None
         hass, RECOVERY_STORAGE_VERSION, storage_key(entry.entry_id)
     ).async_remove()
     await Se5Recent.async_remove(hass, entry.entry_id)
+    await Store[dict[str, object]](
+        hass, VISITORS_STORAGE_VERSION, visitors_storage_key(entry.entry_id)
+    ).async_remove()
     _async_delete_issues(hass, entry.entry_id)
 
 
@@ -262,6 +315,16 @@ async def async_remove_config_entry_device(
     box_uid = entry.unique_id
     if box_uid is None:  # a 0.1 entry still waiting for its migration
         return False
+    if entry.state is ConfigEntryState.LOADED:
+        # A followed person the box deleted (a repair issue says so) may go from here too.
+        data = entry.runtime_data
+        identity_id = data.registry.box_person_id(device.id)
+        if identity_id is not None and data.people.is_missing(identity_id):
+            people = [i for i in entry.options.get(CONF_PEOPLE, []) if i != identity_id]
+            hass.config_entries.async_update_entry(
+                entry, options={**entry.options, CONF_PEOPLE: people}
+            )
+            return True
     kept = {
         box_identifier(box_uid),
         *(device_identifier(box_uid, d) for d in entry.options.get(CONF_DEVICES, [])),

@@ -1,11 +1,11 @@
-"""Cameras showing each device's last face and last scene photo."""
+"""Cameras: each device's last face and last scene photo, and the live video of RTSP devices."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.components.camera import Camera, CameraEntityDescription, CameraEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -38,6 +38,7 @@ CAMERAS: tuple[Se5CameraEntityDescription, ...] = (
         image_fn=lambda recognition: recognition.scene_image,
     ),
 )
+LIVE = CameraEntityDescription(key="live", translation_key="live")
 
 
 async def async_setup_entry(
@@ -47,13 +48,17 @@ async def async_setup_entry(
 ) -> None:
     """Set up the cameras of each followed device, now and later.
 
-    The "Last scene" camera is enabled from the start when scene photos are picked.
+    The "Last scene" camera is enabled from the start when scene photos are picked; a device
+    whose address is an RTSP stream also gets its live video.
     """
-    await async_setup_device_entities(
-        entry,
-        async_add_entities,
-        lambda data, device: (Se5LastImageCamera(data, device, d) for d in _descriptions(entry)),
-    )
+
+    def make(data: Se5Data, device: Device) -> list[Camera]:
+        cameras: list[Camera] = [Se5LastImageCamera(data, device, d) for d in _descriptions(entry)]
+        if device.stream_url is not None:
+            cameras.append(Se5LiveCamera(data, device, LIVE))
+        return cameras
+
+    await async_setup_device_entities(entry, async_add_entities, make)
 
 
 def _descriptions(entry: Se5ConfigEntry) -> tuple[Se5CameraEntityDescription, ...]:
@@ -84,3 +89,30 @@ class Se5LastImageCamera(Se5DeviceEntity, Camera):
         if (last := self.last) is None:
             return None
         return self.entity_description.image_fn(last)
+
+
+class Se5LiveCamera(Se5DeviceEntity, Camera):
+    """The device's live video, played by Home Assistant's stream integration.
+
+    Its stream source is the device's RTSP URL as the box lists it, which may carry the
+    camera's password: it goes to the stream integration only, never into a state, an
+    attribute or a log. It has no still picture of its own (one would have to be cut from the
+    stream); the "Last face" camera beside it shows the faces.
+    """
+
+    _attr_supported_features = CameraEntityFeature.STREAM
+
+    def __init__(self, data: Se5Data, device: Device, description: CameraEntityDescription):
+        super().__init__(data, device, description)
+        Camera.__init__(self)
+
+    async def stream_source(self) -> str | None:
+        """The device's RTSP URL, as listed now (None once it is no stream)."""
+        device = self.data.devices.data.get(self.device_id)
+        return None if device is None else device.stream_url
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """No still picture: the stream is opened only when someone plays it."""
+        return None

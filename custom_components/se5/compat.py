@@ -6,11 +6,14 @@ so that the rest of the integration reads the same on both.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 import inspect
 import sys
 from typing import TYPE_CHECKING, Any, cast
 
-from homeassistant.helpers import device_registry as dr
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.exceptions import Unauthorized, UnknownUser
+from homeassistant.helpers import device_registry as dr, service as service_helper
 
 if TYPE_CHECKING and sys.version_info >= (3, 14):
     # Home Assistant 2026 validates with probatio (Python >= 3.14.2 only).
@@ -24,7 +27,13 @@ else:
     # homeassistant/__init__.py; on older releases it is voluptuous itself.
     import voluptuous as vol
 
-__all__ = ["RepairsFlowResult", "device_by_identifier", "via_device", "vol"]
+__all__ = [
+    "RepairsFlowResult",
+    "async_register_admin_service",
+    "device_by_identifier",
+    "via_device",
+    "vol",
+]
 
 # 2026.x links a device to its parent by device id; `via_device` (an identifier) is
 # deprecated there and the only way on 2025.x.
@@ -51,3 +60,38 @@ def device_by_identifier(
     if lookup is not None:
         return cast("dr.DeviceEntry | None", lookup(identifier, config_entry_id))
     return registry.async_get_device(identifiers={identifier})
+
+
+# 2025.x registers admin actions without a response (its wrapper drops the handler's result).
+_ADMIN_RESPONSE = (
+    "supports_response" in inspect.signature(service_helper.async_register_admin_service).parameters
+)
+
+
+def async_register_admin_service(
+    hass: HomeAssistant,
+    domain: str,
+    service: str,
+    handler: Callable[[ServiceCall], Awaitable[ServiceResponse]],
+    schema: Any,
+    *,
+    supports_response: SupportsResponse = SupportsResponse.NONE,
+) -> None:
+    """Register an action only administrators may call, with its response on every release."""
+    if _ADMIN_RESPONSE:
+        register_admin: Any = service_helper.async_register_admin_service
+        register_admin(hass, domain, service, handler, schema, supports_response=supports_response)
+        return
+
+    async def admin_only(call: ServiceCall) -> ServiceResponse:
+        # As Home Assistant's own admin wrapper: a call without a user is the system's.
+        if call.context.user_id:
+            user = await hass.auth.async_get_user(call.context.user_id)
+            if user is None:
+                raise UnknownUser(context=call.context)
+            if not user.is_admin:
+                raise Unauthorized(context=call.context)
+        return await handler(call)
+
+    register = hass.services.async_register
+    register(domain, service, admin_only, schema, supports_response)

@@ -31,6 +31,10 @@ CONF_FOLLOW_NEW: Final = "follow_new"
 """Follow devices the box lists after set-up without asking (default on)."""
 CONF_KNOWN_DEVICES: Final = "known_devices"
 """Every device id the box has listed (followed or not): what is new is what is not in it."""
+CONF_FOLLOW_REGISTERED: Final = "follow_registered"
+"""Follow the people registered from Home Assistant (default on)."""
+CONF_FEED_PORT: Final = "feed_port"
+"""V6 only: the port of the box's device-change broadcast (54547 unless the entry says)."""
 
 DEFAULT_PORTS: Final = {
     CONF_REST_PORT: DEFAULT_REST_PORT,
@@ -95,12 +99,18 @@ PLATFORMS: Final = [
     Platform.LOCK,
     Platform.SELECT,
     Platform.SENSOR,
+    Platform.SWITCH,
 ]
 
 SERVICE_OPEN_DOOR: Final = "open_door"
 ATTR_DURATION: Final = "duration"
 DOOR_REFUSALS_REPAIR: Final = 3
 """Consecutive refusals of door commands after which a repair issue says the box refuses them."""
+SERVICE_REGISTER_PERSON: Final = "register_person"
+SERVICE_UPDATE_PERSON: Final = "update_person"
+SERVICE_REMOVE_PERSON: Final = "remove_person"
+EVENT_SE5_VISITOR_REMOVED: Final = "se5_visitor_removed"
+"""A visitor removed from the box when their time was up (described in the logbook)."""
 
 ATTR_DEVICE_NAME: Final = "device_name"
 ATTR_IDENTITY_ID: Final = "identity_id"
@@ -113,3 +123,4 @@ ATTR_TIMESTAMP: Final = "timestamp"
 ATTR_EVENT_ID: Final = "event_id"
 ATTR_FACE_URL: Final = "face_url"
 ATTR_SCENE_URL: Final = "scene_url"
+ATTR_MASK: Final = "mask"

@@ -8,7 +8,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 
-from .client import BoxInfo, Dialect, Person, PersonType, Se5Client
+from .client import BoxInfo, DeviceFeed, Dialect, Person, PersonType, Se5Client
 from .compat import device_by_identifier
 from .coordinator import (
     Se5DeviceCoordinator,
@@ -20,6 +20,7 @@ from .coordinator import (
 from .recent import Se5Recent
 from .recovery import Se5Recovery
 from .registry import Se5Registry, person_identifier
+from .visitors import Se5Visitors
 
 type Se5ConfigEntry = ConfigEntry[Se5Data]
 
@@ -40,8 +41,12 @@ class Se5Data:
     """The recent recognitions with their images (view, media source, card)."""
     settings: Se5SettingsCoordinator
     """The box's pass mode and score scale."""
+    visitors: Se5Visitors
+    """The visitors Home Assistant removes from the box at their time."""
     door_refusals: int = 0
     """Door commands the box refused in a row (a repair issue from three on)."""
+    feed: DeviceFeed | None = None
+    """V6: the box's feed of device-list changes (the list is read again on each)."""
 
     @property
     def door_api(self) -> bool:

@@ -61,6 +61,10 @@ async def async_get_config_entry_diagnostics(
         },
         "recognitions": push.recognitions,
         "recovery": data.recovery.diagnostics(),
+        "device_feed": None
+        if data.feed is None
+        else {"connected": data.feed.connected, "changes": data.feed.changes},
+        "visitors_scheduled": len(data.visitors.schedule),
         "recent": {
             "stored": len(data.recent.store),
             "bytes": data.recent.store.size,

@@ -162,7 +162,11 @@ class Se5DeviceEntity(Se5Entity):
 
 
 class Se5PersonEntity(Se5Entity):
-    """An entity of a followed person."""
+    """An entity of a followed person.
+
+    Unavailable while the event stream is down (the box unreachable) or while the register no
+    longer lists the person (deleted on the box; a repair issue offers to stop following them).
+    """
 
     def __init__(self, data: Se5Data, person: Person, description: EntityDescription) -> None:
         self.data = data
@@ -174,15 +178,26 @@ class Se5PersonEntity(Se5Entity):
         )
 
     @property
+    def available(self) -> bool:
+        """Available while the stream is up and the register lists the person."""
+        return self.data.push.connected and not self.data.people.is_missing(self.identity_id)
+
+    @property
     def sighting(self) -> Recognition | None:
         """The person's latest recognition since start-up."""
         return self.data.push.sightings.get(self.identity_id)
 
+    def _state_key(self) -> Hashable:
+        return self.available
+
     async def async_added_to_hass(self) -> None:
-        """Follow the person's recognitions."""
+        """Follow the person's recognitions, the stream's state and the register."""
         await super().async_added_to_hass()
+        push = self.data.push
+        self.async_on_remove(push.async_add_state_listener(self._async_write_if_changed))
+        self.async_on_remove(self.data.people.async_add_listener(self._async_write_if_changed))
         self.async_on_remove(
-            self.data.push.async_add_person_listener(self.identity_id, self._async_recognition)
+            push.async_add_person_listener(self.identity_id, self._async_recognition)
         )
 
     @callback

@@ -35,6 +35,7 @@ from homeassistant.components.logbook.const import (
 from homeassistant.const import Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 
 from .const import (
     ATTR_DEVICE_NAME,
@@ -43,6 +44,7 @@ from .const import (
     DOMAIN,
     EVENT_SE5,
     EVENT_SE5_RECOVERED,
+    EVENT_SE5_VISITOR_REMOVED,
 )
 from .labels import KIND_ICONS, cached_labels, device_name
 
@@ -88,6 +90,29 @@ def async_describe_events(
 
     async_describe_event(DOMAIN, EVENT_SE5, describer(recovered=False))
     async_describe_event(DOMAIN, EVENT_SE5_RECOVERED, describer(recovered=True))
+    async_describe_event(DOMAIN, EVENT_SE5_VISITOR_REMOVED, _visitor_describer(hass))
+
+
+def _visitor_describer(hass: HomeAssistant) -> Callable[[Event], dict[str, str]]:
+    """A visitor removed from the box when their time was up (`visitors.py`)."""
+
+    @callback
+    def describe(event: Event) -> dict[str, str]:
+        data: Mapping[str, Any] = event.data
+        labels = cached_labels(hass)
+        until = dt_util.parse_datetime(str(data.get("valid_until") or ""))
+        when = dt_util.as_local(until).strftime("%Y-%m-%d %H:%M") if until else "-"
+        who = labels.who(data.get(ATTR_IDENTITY_NAME), "visitor")
+        key = "logbook_visitor_gone" if data.get("already_gone") else "logbook_visitor_removed"
+        return {
+            LOGBOOK_ENTRY_NAME: device_name(
+                hass, data.get("device_id"), str(data.get("box") or DOMAIN)
+            ),
+            LOGBOOK_ENTRY_MESSAGE: labels.text(key, who=who, when=when),
+            LOGBOOK_ENTRY_ICON: "mdi:account-clock",
+        }
+
+    return describe
 
 
 def _event_entity(hass: HomeAssistant, ha_device_id: object) -> str | None:

@@ -166,6 +166,8 @@ class Se5MediaSource(MediaSource):
             kind=labels.kind(kind),
             when=when,
         )
+        if not record.live:
+            title += f" · {labels.text('card_recovered')}"
         return BrowseMediaSource(
             domain=DOMAIN,
             identifier=_record_identifier(entry, record),

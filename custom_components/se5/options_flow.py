@@ -8,6 +8,7 @@ from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, Opt
 from homeassistant.const import CONF_HOST
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -18,6 +19,7 @@ from .client import Device, Dialect, Person, Se5Client, Se5Error
 from .compat import vol
 from .const import (
     CONF_DIALECT,
+    CONF_FOLLOW_REGISTERED,
     CONF_PEOPLE,
     CONF_REST_PORT,
     CONF_SYSTEM_PORT,
@@ -122,10 +124,22 @@ class Se5OptionsFlow(OptionsFlow):
         people = self._people or []
         followed = list(entry.options.get(CONF_PEOPLE, []))
         schema, offered = people_schema(people, followed)
+        follow_registered = bool(entry.options.get(CONF_FOLLOW_REGISTERED, True))
+        schema = schema.extend(
+            {vol.Required(CONF_FOLLOW_REGISTERED, default=follow_registered): BooleanSelector()}
+        )
         if user_input is not None:
             known = {person.identity_id for person in people} | set(followed)
             picked = [i for i in user_input.get(CONF_PEOPLE, []) if i in known]
-            return self.async_create_entry(data={**(self._selection or {}), CONF_PEOPLE: picked})
+            return self.async_create_entry(
+                data={
+                    **(self._selection or {}),
+                    CONF_PEOPLE: picked,
+                    CONF_FOLLOW_REGISTERED: bool(
+                        user_input.get(CONF_FOLLOW_REGISTERED, follow_registered)
+                    ),
+                }
+            )
         return self.async_show_form(
             step_id="people",
             data_schema=schema,

@@ -88,6 +88,13 @@ class Se5Registry:
         """Home Assistant's device id of a followed person."""
         return self._person_ids.get(identity_id)
 
+    def box_person_id(self, ha_device_id: str) -> str | None:
+        """The identity id of a followed person, from Home Assistant's device id."""
+        for identity_id, known in self._person_ids.items():
+            if known == ha_device_id:
+                return identity_id
+        return None
+
     def box_device_id(self, ha_device_id: str) -> str | None:
         """The box's id of a followed device, from Home Assistant's device id."""
         for device_id, known in self._device_ids.items():

@@ -1,4 +1,4 @@
-"""Repair flows: stop following a device that the box no longer lists."""
+"""Repair flows: stop following a device or a person that the box no longer lists."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.core import HomeAssistant
 
 from .compat import RepairsFlowResult
-from .const import CONF_DEVICES
+from .const import CONF_DEVICES, CONF_PEOPLE
 
 
-class MissingDeviceRepairFlow(RepairsFlow):
-    """Confirm, then drop the device from the followed ones (its entities go with it)."""
+class StopFollowingRepairFlow(RepairsFlow):
+    """Confirm, then drop the device or person from the followed ones (entities go with it)."""
 
-    def __init__(self, entry_id: str, device_id: str, placeholders: dict[str, str]) -> None:
+    def __init__(
+        self, entry_id: str, option: str, item_id: str, placeholders: dict[str, str]
+    ) -> None:
         self.entry_id = entry_id
-        self.device_id = device_id
+        self.option = option
+        """The option listing what is followed: `devices` or `people`."""
+        self.item_id = item_id
         self.placeholders = placeholders
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
@@ -26,13 +30,13 @@ class MissingDeviceRepairFlow(RepairsFlow):
     async def async_step_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
-        """Ask, then stop following the device."""
+        """Ask, then stop following."""
         if user_input is not None:
             entry = self.hass.config_entries.async_get_entry(self.entry_id)
             if entry is not None:
-                picked = [d for d in entry.options.get(CONF_DEVICES, []) if d != self.device_id]
+                picked = [i for i in entry.options.get(self.option, []) if i != self.item_id]
                 self.hass.config_entries.async_update_entry(
-                    entry, options={**entry.options, CONF_DEVICES: picked}
+                    entry, options={**entry.options, self.option: picked}
                 )
             return self.async_create_entry(data={})
         return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
@@ -43,9 +47,17 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """The fix flow of a repair issue."""
     if data is not None and issue_id.startswith("device_missing_"):
-        return MissingDeviceRepairFlow(
+        return StopFollowingRepairFlow(
             str(data["entry_id"]),
+            CONF_DEVICES,
             str(data["device_id"]),
             {"device": str(data.get("device")), "box": str(data.get("box"))},
+        )
+    if data is not None and issue_id.startswith("person_missing_"):
+        return StopFollowingRepairFlow(
+            str(data["entry_id"]),
+            CONF_PEOPLE,
+            str(data["identity_id"]),
+            {"person": str(data.get("person")), "box": str(data.get("box"))},
         )
     return ConfirmRepairFlow()

@@ -206,7 +206,7 @@ class Se5LastSightingSensor(Se5PersonEntity, RestoreSensor):
         return self.entity_description.value_fn(self.data, sighting)
 
     def _state_key(self) -> Hashable:
-        return self.native_value
+        return (self.available, self.native_value)
 
 
 class Se5RecognitionCounter(Se5BoxEntity, SensorEntity):
@@ -229,15 +229,23 @@ class Se5RecognitionCounter(Se5BoxEntity, SensorEntity):
 
 
 class Se5RegisteredPeople(Se5BoxCoordinatorEntity[Se5PeopleCoordinator], SensorEntity):
-    """How many people the box's register holds; by kind in the attributes (no names)."""
+    """How many people the box's register holds; by kind in the attributes (no names).
+
+    Unavailable where the firmware has no register API (there is no count to show, not 0).
+    """
 
     def __init__(self, data: Se5Data, description: SensorEntityDescription) -> None:
         super().__init__(data.people, data, description)
 
     @property
+    def available(self) -> bool:
+        """Available while the register is read and the firmware has one."""
+        return super().available and self.coordinator.data.supported
+
+    @property
     def native_value(self) -> int:
         """The number of people."""
-        return len(self.coordinator.data.people)
+        return self.coordinator.data.listed
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:

@@ -68,6 +68,8 @@ class StoredRecognition:
     scene_image_id: str | None = None
     box_time: str | None = None
     """Recovered ones: the event's time as the box wrote it, which its image calls take."""
+    mask: bool | None = None
+    """Whether the face wore a mask, when the box told."""
     size: int = field(default=0, init=False)
     """Memory its own images hold (their bytes, or their base64 text as sent)."""
 
@@ -135,6 +137,7 @@ def from_recognition(
         face_image_id=recognition.face_image_id if images.face and face is None else None,
         scene_image_id=recognition.scene_image_id if images.scene and scene is None else None,
         box_time=recognition.box_time,
+        mask=recognition.mask,
     )
     return record, registered
 

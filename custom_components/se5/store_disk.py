@@ -76,6 +76,7 @@ def write(folder: Path, record: StoredRecognition) -> None:
         "box_time": record.box_time,
         "images": [kind for kind, data in images.items() if data is not None],
         "registered": record.has_registered,
+        "mask": record.mask,
     }
     data = json.dumps(meta, ensure_ascii=False).encode()
     _write_file(folder, folder / f"{record.id}.json", data)
@@ -133,6 +134,7 @@ def _record(folder: Path, meta: dict[str, Any]) -> tuple[StoredRecognition, byte
         face_image_id=meta.get("face_image_id"),
         scene_image_id=meta.get("scene_image_id"),
         box_time=box_time if isinstance(box_time := meta.get("box_time"), str) else None,
+        mask=mask if isinstance(mask := meta.get("mask"), bool) else None,
     )
     return record, registered
 

@@ -70,6 +70,8 @@ def _item(
         "timestamp": record.timestamp.isoformat(),
         "live": record.live,
     }
+    if record.mask is not None:
+        item["mask"] = record.mask
     store = data.recent.store
     for kind in IMAGE_KINDS:
         if record.has(kind) and (kind != "registered" or store.registered_photo(record)):

@@ -18,6 +18,7 @@ from custom_components.se5.const import (
     CONF_DIALECT,
     CONF_EVENT_PORT,
     CONF_FACE_IMAGE,
+    CONF_FEED_PORT,
     CONF_MAC,
     CONF_PEOPLE,
     CONF_REGISTERED_IMAGE,
@@ -85,6 +86,7 @@ def entry_for(sim: Simulator, **options: Any) -> MockConfigEntry:
             CONF_SYSTEM_PORT: sim.system_port,
             CONF_DIALECT: sim.dialect,
             CONF_MAC: sim.mac,
+            CONF_FEED_PORT: sim.feed_port,
         },
         options={
             CONF_DEVICES: [device.id for device in sim.devices],

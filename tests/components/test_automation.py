@@ -18,7 +18,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.se5 import logbook as se5_logbook
-from custom_components.se5.const import DOMAIN, EVENT_SE5, EVENT_SE5_RECOVERED
+from custom_components.se5.const import (
+    DOMAIN,
+    EVENT_SE5,
+    EVENT_SE5_RECOVERED,
+    EVENT_SE5_VISITOR_REMOVED,
+)
 from custom_components.se5.device_trigger import TRIGGER_TYPES
 from custom_components.se5.labels import KIND_ICONS
 from se5sim import Simulator
@@ -122,7 +127,12 @@ async def test_logbook_describes_recognitions(
     for category in ("entity", "common"):
         await translation.async_get_translations(hass, language, category, {DOMAIN})
     describers = logbook_describers(hass)
-    assert set(describers) == {EVENT_SE5, EVENT_SE5_RECOVERED}
+    assert set(describers) == {
+        EVENT_SE5,
+        EVENT_SE5_RECOVERED,
+        EVENT_SE5_VISITOR_REMOVED,
+        EVENT_SE5_VISITOR_REMOVED,
+    }
     camera = ha_device(hass, entry, sim.devices[0].id)
     assert camera is not None
     data = {"device_id": camera.id, "person_type": person_type, "identity_name": name}

@@ -7,6 +7,8 @@ that recognition's own face.
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
 import shutil
@@ -15,6 +17,7 @@ from homeassistant.components.blueprint import DomainBlueprints
 from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -152,3 +155,103 @@ async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
     await wait_for(lambda: len(events) == 5, what="se5_event")
     await hass.async_block_till_done()
     assert len(notified) == 1
+
+
+def waiting_for_a_tap(hass: HomeAssistant) -> bool:
+    """Whether an automation run listens for the companion apps' button events (a tap sent
+    before it does would be lost; a person takes seconds)."""
+    return hass.bus.async_listeners().get("mobile_app_notification_action", 0) > 0
+
+
+async def test_notification_buttons_open_the_door_and_register_the_visitor(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    config_dir: Path,
+) -> None:
+    """The companion apps' buttons: *Open door*, and *Let in and register as visitor until
+    tonight*, which registers the face of this very recognition; the visitor is then recognised
+    by name."""
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    gate = sim.devices[0]
+    assert gate.relay is not None
+    door = entity_id(hass, "lock", uid(entry, gate.id, "door"))
+    notified: list[ServiceCall] = []
+    hass.services.async_register("notify", "my_phone", notified.append)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "id": "strangers",
+                    "alias": "Strangers at the gate",
+                    "use_blueprint": {
+                        "path": "se5/notify_face.yaml",
+                        "input": {
+                            "notify_action": "notify.my_phone",
+                            "person_types": ["stranger"],
+                            "locks": [door],
+                            "visitor_until": "23:59:00",
+                        },
+                    },
+                }
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    events = async_capture_events(hass, EVENT_SE5)
+
+    # A stranger rings: the notification carries the face and both buttons.
+    seen = await sim.fire(gate.id, identity_id=sim.strangers[0].identity_id)
+    await wait_for(lambda: notified, what="the notification")
+    data = notified[0].data["data"]
+    assert data["image"] == events[0].data["face_url"]
+    open_button, visitor_button = data["actions"]
+    assert open_button["title"] == "Open door"
+    assert visitor_button["title"] == "Let in and register as visitor until tonight"
+    # Someone else's button (another notification) does nothing.
+    # (The run is waiting for a tap: nothing may wait for it to end here.)
+    await wait_for(lambda: waiting_for_a_tap(hass), what="the run waiting for a tap")
+    hass.bus.async_fire("mobile_app_notification_action", {"action": "SE5_VISITOR_other"})
+    await asyncio.sleep(0.1)
+    assert sim.relay_actions == []
+    # Tapped: the door opens and the face is registered as a visitor until tonight.
+    hass.bus.async_fire("mobile_app_notification_action", {"action": visitor_button["action"]})
+    await wait_for(lambda: len(sim.people) == 9, what="the visitor registered")
+    await wait_for(lambda: sim.relay_pulses, what="the door")
+    await hass.async_block_till_done()
+    pulse = sim.relay_pulses[0]
+    assert (pulse.ip, pulse.port, pulse.channel, pulse.mode) == (
+        gate.relay["ip"],
+        gate.relay["net_port"],
+        gate.relay["door_port"],
+        "opendoor",
+    )
+    assert hass.states.get(door).state == "open"  # type: ignore[union-attr]
+    visitor = sim.people[-1]
+    assert visitor.person_type == "visitor"
+    assert visitor.name.startswith("Visitor ")
+    assert visitor.photo_jpeg == seen.face_jpeg
+    until = entry.runtime_data.visitors.until(visitor.identity_id)
+    assert until is not None
+    local = dt_util.as_local(until)
+    assert (local.hour, local.minute) == (23, 59)
+    assert dt_util.now() < until <= dt_util.now() + timedelta(days=1)
+    # The visitor walks in: recognised by name.
+    await sim.fire(gate.id)
+    await wait_for(lambda: len(events) >= 2, what="the visitor's recognition")
+    assert events[1].data["identity_name"] == visitor.name
+    assert events[1].data["person_type"] == "visitor"
+    assert len(notified) == 1  # a visitor is no stranger
+
+    # Another stranger: *Open door* only opens.
+    await sim.fire(gate.id, identity_id=sim.strangers[1].identity_id)
+    await wait_for(lambda: len(notified) == 2, what="the second notification")
+    open_button = notified[1].data["data"]["actions"][0]
+    await wait_for(lambda: waiting_for_a_tap(hass), what="the run waiting for a tap")
+    hass.bus.async_fire("mobile_app_notification_action", {"action": open_button["action"]})
+    await wait_for(lambda: len(sim.relay_pulses) == 2, what="the door")
+    await hass.async_block_till_done()
+    assert len(sim.people) == 9

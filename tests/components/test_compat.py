@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.auth.models import User
+from homeassistant.core import (
+    Context,
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+)
+from homeassistant.exceptions import Unauthorized, UnknownUser
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.se5 import compat
+from custom_components.se5.compat import vol
 from custom_components.se5.const import DOMAIN
 
 
@@ -59,3 +68,55 @@ def test_device_by_identifier_on_either_release(registry_class: type[_Registry20
     registry: Any = registry_class(device)
     assert compat.device_by_identifier(registry, (DOMAIN, "box"), "entry") is device
     assert compat.device_by_identifier(registry, (DOMAIN, "nope"), "entry") is None
+
+
+async def _response(call: ServiceCall) -> ServiceResponse:
+    return {"who": call.context.user_id or "system"}
+
+
+async def test_admin_action_with_a_response_on_2025(
+    hass: HomeAssistant,
+    monkeypatch: pytest.MonkeyPatch,
+    hass_admin_user: User,
+    hass_read_only_user: User,
+) -> None:
+    """2025.x's admin wrapper drops the response: the bridge checks the user itself."""
+    monkeypatch.setattr(compat, "_ADMIN_RESPONSE", False)
+    compat.async_register_admin_service(
+        hass, DOMAIN, "probe", _response, vol.Schema({}), supports_response=SupportsResponse.ONLY
+    )
+
+    async def call(user_id: str | None) -> Any:
+        return await hass.services.async_call(
+            DOMAIN,
+            "probe",
+            {},
+            blocking=True,
+            return_response=True,
+            context=Context(user_id=user_id),
+        )
+
+    assert await call(hass_admin_user.id) == {"who": hass_admin_user.id}
+    assert await call(None) == {"who": "system"}  # an automation's or the system's own call
+    with pytest.raises(Unauthorized):
+        await call(hass_read_only_user.id)
+    with pytest.raises(UnknownUser):
+        await call("no-such-user")
+
+
+def test_admin_action_with_a_response_on_2026(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2026.x registers the response itself: the bridge hands everything over."""
+    calls: list[tuple[Any, ...]] = []
+
+    def register(*args: Any, supports_response: SupportsResponse) -> None:
+        calls.append((*args, supports_response))
+
+    monkeypatch.setattr(compat, "_ADMIN_RESPONSE", True)
+    monkeypatch.setattr(compat.service_helper, "async_register_admin_service", register)
+    schema = vol.Schema({})
+    compat.async_register_admin_service(
+        hass, DOMAIN, "probe", _response, schema, supports_response=SupportsResponse.OPTIONAL
+    )
+    assert calls == [(hass, DOMAIN, "probe", _response, schema, SupportsResponse.OPTIONAL)]

@@ -158,7 +158,12 @@ async def test_options_change_resubscribes_on_the_same_socket(
         camera = ha_device(hass, entry, device.id)
         assert camera is not None
         door = 1 if device.relay and dialect == "v5" else 0  # V6: no on-demand door call
-        assert len(er.async_entries_for_device(entities, camera.id, True)) == 7 + door
+        video = device.kind == "rtsp"
+        live = 1 if video else 0  # the live video of an RTSP device
+        switch = 1 if video and dialect == "v5" else 0  # recognition on/off: V5 only
+        assert len(er.async_entries_for_device(entities, camera.id, True)) == (
+            7 + door + live + switch
+        )
         state = hass.states.get(entity_id(hass, "event", uid(entry, device.id, "recognition")))
         assert state is not None
     sent = await sim.fire(sim.devices[2].id)

@@ -42,9 +42,12 @@ async def test_devices_in_the_registry(
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     with_relay = [d for d in sim.devices if d.relay]
     assert len(with_relay) == 2
-    # Per camera: event, 4 sensors, 2 cameras, a door lock when it has a relay; per box:
-    # connectivity, counter, registered people, 9 health sensors and the pass mode.
-    assert len(entities) == 3 * 7 + len(with_relay) + 13
+    video = [d for d in sim.devices if d.kind == "rtsp"]
+    assert len(video) == 2
+    # Per camera: event, 4 sensors, 2 cameras, a door lock when it has a relay, the live
+    # video and the recognition switch of an RTSP one (V5); per box: connectivity, counter,
+    # registered people, 9 health sensors and the pass mode.
+    assert len(entities) == 3 * 7 + len(with_relay) + 2 * len(video) + 13
     assert {e.unique_id for e in entities if e.domain == "lock"} == {
         uid(entry, d.id, "door") for d in with_relay
     }

@@ -61,7 +61,10 @@ async def test_one_recognition_everywhere(
         "identity_info",
         "face_url",
         "scene_url",
+        "mask",
     }
+    # The mask, when the box tells it (V6 live frames); no other face attribute.
+    assert data.get("mask") is (False if dialect == "v6" else None)
     assert datetime.fromisoformat(data["timestamp"]).timestamp() == pytest.approx(
         sent.timestamp_ms / 1000
     )

@@ -68,6 +68,8 @@ async def test_subprocess(
         "0",
         "--system-port",
         "0",
+        "--feed-port",
+        "0",
         "--extra-people",
         "20",
         "--seed",
@@ -90,6 +92,10 @@ async def test_subprocess(
         async with session.post(url, json={}) as reply:
             serial = (await reply.json())["device_sn"]
         assert f"Serial: {serial}" in banner
+        feed = re.search(r"^Device feed: (ws://\S+)$", banner, re.MULTILINE)
+        assert feed is not None
+        async with session.ws_connect(feed.group(1)):
+            pass
         url = rest_url + "/sophon/v2/face/getidentities"
         async with session.post(url, json={}) as reply:
             assert (await reply.json())["pagination"]["total_count"] == 28
@@ -194,7 +200,7 @@ def test_main(monkeypatch: pytest.MonkeyPatch) -> None:
     (args,) = seen
     assert (args.dialect, args.devices, args.rate, args.verbose) == ("v6", 5, 1.5, True)
     assert (args.host, args.rest_port, args.ws_port, args.seed) == ("127.0.0.1", 5555, 5679, 0)
-    assert (args.system_port, args.extra_people) == (8888, 0)
+    assert (args.system_port, args.feed_port, args.extra_people) == (8888, 54547, 0)
     assert args.score_scale is None
     assert args.lenient is False  # strict by default, as in the demo
 

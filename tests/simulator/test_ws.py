@@ -196,6 +196,7 @@ async def test_v6_frames(make_sim: Callable[..., Any], session: aiohttp.ClientSe
             "gender": person.gender,
             "age": person.age,
             "glasses": person.glasses,
+            "mask": "no",
         }
         assert jpeg(frame["recognize_face_image"], prefixed=True) == sent.face_jpeg
         assert jpeg(frame["register_image"], prefixed=True) == sent.registered_jpeg

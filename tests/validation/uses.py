@@ -317,7 +317,7 @@ def allowed_states(found: Uses, platform: str, key: str) -> set[str] | None:
             platform == "select"
         ):
             return {str(option) for option in getattr(description, "options", None) or ()}
-    if platform == "binary_sensor":
+    if platform in ("binary_sensor", "switch"):
         return {"on", "off"}
     if platform == "lock":
         return {str(state) for state in LockState}

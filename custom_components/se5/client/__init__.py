@@ -4,14 +4,20 @@ This package has no Home Assistant imports; it could be published on its own.
 """
 
 from .configs import PassMode, Se5ConfigRefusedError
+from .device_feed import DEFAULT_FEED_PORT, DeviceChange, DeviceFeed
 from .doors import MAX_DURATION, MIN_DURATION, Se5RelayIncompleteError
 from .errors import (
     FrameError,
     Se5ApiError,
     Se5BoxStartingError,
     Se5ConnectionError,
+    Se5DuplicateError,
     Se5Error,
+    Se5LowQualityError,
+    Se5NoFaceError,
     Se5NotABoxError,
+    Se5NotRegisteredError,
+    Se5RefusedError,
     Se5ServerError,
 )
 from .images import Base64Image, as_jpeg, decode_image, held_size
@@ -28,6 +34,7 @@ from .models import (
     Subscription,
 )
 from .parse import parse_event, parse_frame
+from .people_write import MAX_PHOTO_BYTES, NewPerson, PersonChange
 from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
 from .send import Se5UnconfirmedError
@@ -36,21 +43,27 @@ from .system import DEFAULT_SYSTEM_PORT
 
 __all__ = [
     "DEFAULT_EVENT_PORT",
+    "DEFAULT_FEED_PORT",
     "DEFAULT_REST_PORT",
     "DEFAULT_SYSTEM_PORT",
     "MAX_DURATION",
+    "MAX_PHOTO_BYTES",
     "MIN_DURATION",
     "Backoff",
     "Base64Image",
     "BoxInfo",
     "Device",
+    "DeviceChange",
+    "DeviceFeed",
     "Dialect",
     "EventStream",
     "FrameError",
     "Health",
     "ImageSelection",
+    "NewPerson",
     "PassMode",
     "Person",
+    "PersonChange",
     "PersonType",
     "Recognition",
     "Relay",
@@ -59,8 +72,13 @@ __all__ = [
     "Se5Client",
     "Se5ConfigRefusedError",
     "Se5ConnectionError",
+    "Se5DuplicateError",
     "Se5Error",
+    "Se5LowQualityError",
+    "Se5NoFaceError",
     "Se5NotABoxError",
+    "Se5NotRegisteredError",
+    "Se5RefusedError",
     "Se5RelayIncompleteError",
     "Se5ServerError",
     "Se5UnconfirmedError",

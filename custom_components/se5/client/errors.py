@@ -48,3 +48,34 @@ class FrameError(Se5Error):
         super().__init__(f"{kind}: {reason}")
         self.kind = kind
         self.reason = reason
+
+
+class Se5RefusedError(Se5ApiError):
+    """The box refused a change (a person, a device setting): its error envelope, as sent.
+
+    `code` and `message` are the box's own (capped), so that the user can be told what the box
+    answered.
+    """
+
+
+class Se5NoFaceError(Se5RefusedError):
+    """The box found no face in the photo (V6 `NO_FACE_ERROR`, V5 FIQA without a face)."""
+
+
+class Se5LowQualityError(Se5RefusedError):
+    """The photo's face is not good enough (V6 `LOW_QUALITY_ERROR`, a failed quality check).
+
+    `failed` lists what failed, as the box named it (`clarity`, `face_size`, `headpose`...).
+    """
+
+    def __init__(self, code: str | int, message: str, failed: tuple[str, ...] = ()) -> None:
+        super().__init__(code, message)
+        self.failed = failed
+
+
+class Se5DuplicateError(Se5RefusedError):
+    """The identity id is taken already (V6 `ID_REPEAT_ERROR`, V5 "already exist")."""
+
+
+class Se5NotRegisteredError(Se5RefusedError):
+    """The box does not hold this person (V6 `ID_NOT_FOUND`, a V5 not-found answer)."""

@@ -63,6 +63,7 @@ def _v5_frame(entry: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Any, Any,
         "score": common.get("score"),
         "group_name": common.get("group_name"),
         "event_id": entry.get("_id", entry.get("event_id")),
+        "recognize_face_attr": common.get("recognize_face_attr"),
         "ext_data": {
             "person_type": common.get("person_type"),
             "device_ip": ep_info.get("ep_ip"),
@@ -84,6 +85,7 @@ def _v6_frame(entry: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Any, Any,
         "user_type": entry.get("user_type"),
         "score": entry.get("score"),
         "event_id": entry.get("event_id"),
+        "recognize_face_attr": entry.get("recognize_face_attr"),
     }
     ids = (
         entry.get("recognize_face_image_id"),

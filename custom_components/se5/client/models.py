@@ -77,6 +77,18 @@ class Device:
 
     Left out of repr: an RTSP URL may carry the camera's password."""
     relay: Relay | None = None
+    recognition: bool | None = None
+    """V5 video devices: whether the box recognises faces on it (`device_attr.actions`); None
+    where the box has no such setting (V6, devices that are no video stream)."""
+
+    @property
+    def stream_url(self) -> str | None:
+        """The live stream's URL (`rtsp://...`) of a device that has one.
+
+        It may carry the camera's password: never logged, shown or stored.
+        """
+        url = self.url
+        return url if url is not None and url[:7].lower() == "rtsp://" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +182,9 @@ class Recognition:
     box_time: str | None = None
     """History only: the event's `timestamp` as the box wrote it (`1607062639.7013178`), which
     its image calls take unchanged."""
+    mask: bool | None = None
+    """Whether the face wore a mask (`recognize_face_attr.mask`), when the box tells; none of
+    the other face attributes (age, gender, glasses) is kept."""
 
     def held_image(
         self, name: Literal["face_image", "scene_image", "registered_image"]

@@ -13,6 +13,7 @@ in all. A cut name ends with "…". Device ids are never cut: one that does not 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 import importlib
 import importlib.util
@@ -20,6 +21,7 @@ import json
 import math
 from typing import Any, cast
 
+from .attributes import mask_of, recognition_of
 from .errors import FrameError
 from .images import encoded_image
 from .models import Device, ImageSelection, PersonType, Recognition, Relay
@@ -139,6 +141,7 @@ def _parse_v5(
         face_image=encoded_image(ext.get("recognize_face")) if images.face else None,
         scene_image=encoded_image(ext.get("spot_pic")) if images.scene else None,
         registered_image=encoded_image(data.get("reg_pic")) if images.registered else None,
+        mask=mask_of(data.get("recognize_face_attr")),
     )
 
 
@@ -171,6 +174,7 @@ def _parse_v6(
             if images.registered
             else None
         ),
+        mask=mask_of(data.get("recognize_face_attr")),
     )
 
 
@@ -377,7 +381,10 @@ _V6_DEVICE_KEYS = (
 
 def parse_device_v5(entry: object) -> Device | None:
     """One entry of the V5 `devices_list`; None when it has no usable id."""
-    return _parse_device(entry, _V5_DEVICE_KEYS)
+    device = _parse_device(entry, _V5_DEVICE_KEYS)
+    if device is None or not isinstance(entry, dict):
+        return device
+    return replace(device, recognition=recognition_of(entry))
 
 
 def parse_device_v6(entry: object) -> Device | None:

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from . import configs, doors, history, people, system
+from . import configs, devices, doors, history, people, people_write, system
 from .configs import PassMode
 from .doors import DoorMode
 from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError, Se5ServerError
@@ -33,6 +33,7 @@ from .fetch import (
 )
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
 from .parse import parse_device_v5, parse_device_v6
+from .people_write import NewPerson, PersonChange
 from .send import send_once
 from .system import DEFAULT_SYSTEM_PORT
 
@@ -204,6 +205,31 @@ class Se5Client:
         scale = await configs.read_score_scale(self._request, await self._known_dialect())
         self.score_scale = scale
         return scale
+
+    # Changes (see `people_write` and `devices`: each write sent once) ------------------------
+
+    async def check_photo(self, photo: bytes) -> bool:
+        """Ask the box whether a photo can be registered; False when it has no such check."""
+        return await people_write.check_photo(self._request, await self._known_dialect(), photo)
+
+    async def register_person(self, person: NewPerson) -> str:
+        """Register someone on the box; their identity id."""
+        return await people_write.register(self._write, await self._known_dialect(), person)
+
+    async def update_person(self, identity_id: str, change: PersonChange) -> None:
+        """Change a registered person's name, kind, photo or validity."""
+        dialect = await self._known_dialect()
+        await people_write.update(self._request, self._write, dialect, identity_id, change)
+
+    async def remove_person(self, identity_id: str) -> None:
+        """Delete a registered person from the box."""
+        await people_write.remove(self._write, await self._known_dialect(), identity_id)
+
+    async def set_recognition(self, device_id: str, enabled: bool) -> None:
+        """Switch recognition on or off on a V5 video device (ValueError elsewhere)."""
+        if await self._known_dialect() is not Dialect.V5:
+            raise ValueError("the V6 API documents no recognition switch")
+        await devices.set_recognition(self._request, self._write, device_id, enabled)
 
     # Internals ------------------------------------------------------------------------------
 

@@ -13,7 +13,13 @@
 
 from .devices import Se5DeviceCoordinator, async_list_devices, missing_issue_id
 from .health import Se5HealthCoordinator
-from .people import Register, Se5PeopleCoordinator, async_read_register, default_people
+from .people import (
+    Register,
+    Se5PeopleCoordinator,
+    async_read_register,
+    default_people,
+    person_missing_issue_id,
+)
 from .push import Se5PushCoordinator, unreachable_issue_id
 from .settings import BoxSettings, Se5SettingsCoordinator
 
@@ -29,5 +35,6 @@ __all__ = [
     "async_read_register",
     "default_people",
     "missing_issue_id",
+    "person_missing_issue_id",
     "unreachable_issue_id",
 ]

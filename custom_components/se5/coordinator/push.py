@@ -33,6 +33,7 @@ from ..const import (
     ATTR_IDENTITY_ID,
     ATTR_IDENTITY_INFO,
     ATTR_IDENTITY_NAME,
+    ATTR_MASK,
     ATTR_PERSON_TYPE,
     ATTR_SCORE,
     ATTR_TIMESTAMP,
@@ -290,6 +291,8 @@ class Se5PushCoordinator:
         }
         if recognition.event_id is not None:
             data[ATTR_EVENT_ID] = recognition.event_id
+        if recognition.mask is not None:
+            data[ATTR_MASK] = recognition.mask
         if info := small_scalars(recognition.identity_info):
             data[ATTR_IDENTITY_INFO] = info
         if stored is not None and self.recent is not None:

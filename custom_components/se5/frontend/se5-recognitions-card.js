@@ -9,6 +9,7 @@
 
 const CARD = "se5-recognitions-card";
 const EDITOR = "se5-recognitions-card-editor";
+const REGISTER = "se5-register-visitor";
 const VERSION = new URL(import.meta.url).searchParams.get("v") || "dev";
 const KIND_COLORS = {
   vip: "var(--warning-color, #ffa600)",
@@ -36,6 +37,10 @@ const RETRY_AFTER_MS = 60_000;
 // subscription mend a broken image; before, the image is gone (404) and stays a placeholder.
 const SIGNED_FOR_MS = 23 * 3600 * 1000;
 const SUBSCRIBE_RETRY_MS = [2_000, 5_000, 15_000, 60_000];
+// The visitor being registered from a stranger's row ({id, name, until, busy, done, error}) and
+// the module of its form (loaded on first use): kept by the page, not by one card element, so
+// that a card Home Assistant builds anew (a dashboard laid out again) shows the same form.
+const registration = { state: null, module: null, cards: new Set() };
 
 const STYLE = `
   :host { display: block; }
@@ -63,6 +68,11 @@ const STYLE = `
   .extra.registered { width: 48px; }
   .extra.scene { width: 96px; }
   .badge { font-size: 0.75em; color: var(--secondary-text-color); }
+  .mask { display: inline-flex; align-items: center; gap: 2px; margin-inline-start: 6px;
+    font-size: 0.75em; color: var(--secondary-text-color); vertical-align: middle; }
+  .mask ha-icon { --mdc-icon-size: 14px; }
+  .register { flex: none; background: none; border: none; cursor: pointer; padding: 4px;
+    color: var(--primary-color); }
 `;
 
 function localLanguage(hass) {
@@ -130,12 +140,19 @@ class Se5RecognitionsCard extends HTMLElement {
   }
 
   connectedCallback() {
+    registration.cards.add(this);
     this._subscribe();
   }
 
   disconnectedCallback() {
+    registration.cards.delete(this);
     this._cancelRetry();
     this._unsubscribeNow();
+  }
+
+  _renderAll() {
+    // Every card on the page: the registration's outcome shows wherever its row is.
+    for (const card of registration.cards) card._render();
   }
 
   getCardSize() {
@@ -251,7 +268,10 @@ class Se5RecognitionsCard extends HTMLElement {
 
   _render() {
     const root = this.shadowRoot;
-    root.innerHTML = `<style>${STYLE}</style>`;
+    // A recognition arriving while a visitor's name is typed must not take the focus away.
+    const focused = root.activeElement && root.activeElement.name;
+    const extra = registration.module ? registration.module.STYLE : "";
+    root.innerHTML = `<style>${STYLE}${extra}</style>`;
     const card = document.createElement("ha-card");
     const title = this._config.title ?? this._word("card_title");
     if (title) {
@@ -267,12 +287,26 @@ class Se5RecognitionsCard extends HTMLElement {
       card.appendChild(empty);
     } else {
       const list = document.createElement("ul");
-      for (const item of this._items.slice(0, this._config.limit)) {
+      const shown = this._items.slice(0, this._config.limit);
+      const register = registration.state;
+      // The row being registered stays while newer recognitions push it out of the list.
+      if (register && !shown.some((item) => item.id === register.id)) shown.push(register.item);
+      for (const item of shown) {
         list.appendChild(this._row(item));
+        if (register && register.id === item.id && registration.module) {
+          list.appendChild(registration.module.registerRow(this, item, register));
+        }
       }
       card.appendChild(list);
     }
     root.appendChild(card);
+    if (focused) {
+      const input = root.querySelector(`.register-form input[name="${focused}"]`);
+      if (input) {
+        input.focus();
+        if (input.type === "text") input.setSelectionRange(input.value.length, input.value.length);
+      }
+    }
   }
 
   _row(item) {
@@ -303,6 +337,14 @@ class Se5RecognitionsCard extends HTMLElement {
     kind.appendChild(kindIcon);
     kind.appendChild(document.createTextNode(this._kind(item.person_type)));
     name.appendChild(kind);
+    if (item.mask === true) {
+      const mask = document.createElement("span");
+      mask.className = "mask";
+      const maskIcon = document.createElement("ha-icon");
+      maskIcon.setAttribute("icon", "mdi:face-mask");
+      mask.append(maskIcon, document.createTextNode(this._word("card_mask")));
+      name.appendChild(mask);
+    }
     const meta = document.createElement("div");
     meta.className = "meta";
     meta.textContent = `${item.camera} · ${this._time(item.timestamp)}`;
@@ -317,7 +359,30 @@ class Se5RecognitionsCard extends HTMLElement {
     if (this._config.show_scene && item.scene_url) {
       row.appendChild(this._image(item.scene_url, "extra scene", this._word("card_scene")));
     }
+    if (item.person_type === "stranger" && item.face_url && this._isAdmin()) {
+      // Administrators may register a stranger as a visitor from their own face.
+      const button = document.createElement("button");
+      button.className = "register";
+      button.title = this._word("card_register");
+      button.setAttribute("aria-label", this._word("card_register"));
+      const icon = document.createElement("ha-icon");
+      icon.setAttribute("icon", "mdi:account-plus");
+      button.appendChild(icon);
+      button.addEventListener("click", async () => {
+        // The form's code is fetched on first use (administrators only ever need it).
+        registration.module = registration.module ||
+          (await import(new URL(`${REGISTER}.js?v=${VERSION}`, import.meta.url).href));
+        const open = registration.state && registration.state.id === item.id;
+        registration.state = open ? null : { id: item.id, item, name: "", until: "23:59" };
+        this._render();
+      });
+      row.appendChild(button);
+    }
     return row;
+  }
+
+  _isAdmin() {
+    return Boolean(this._hass && this._hass.user && this._hass.user.is_admin);
   }
 
   _image(url, className, alt) {
