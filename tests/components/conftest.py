@@ -47,8 +47,12 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture(autouse=True)
 def fast_stream(monkeypatch: pytest.MonkeyPatch) -> Generator[None]:
-    """Short heartbeat and backoff, so that drops and reboots play out in a second."""
-    monkeypatch.setattr(coordinator_module, "HEARTBEAT", 1.0)
+    """Short backoff, so that drops and reboots play out in a second.
+
+    The heartbeat stays long: a dropped box resets its sockets (no heartbeat needed to see it),
+    and a short one would race the simulator's pongs on a busy machine.
+    """
+    monkeypatch.setattr(coordinator_module, "HEARTBEAT", 10.0)
     monkeypatch.setattr(
         coordinator_module, "BACKOFF", Backoff(initial=0.05, maximum=0.2, stable_after=0.5)
     )
