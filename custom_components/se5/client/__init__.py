@@ -25,7 +25,7 @@ from .models import (
     Relay,
     Subscription,
 )
-from .parse import parse_event, parse_frame
+from .parse import MAX_AHEAD_MS, parse_event, parse_frame
 from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
 from .stream import DEFAULT_EVENT_PORT, Backoff, EventStream, StreamState, StreamStats
@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_EVENT_PORT",
     "DEFAULT_REST_PORT",
     "DEFAULT_SYSTEM_PORT",
+    "MAX_AHEAD_MS",
     "Backoff",
     "Base64Image",
     "BoxInfo",

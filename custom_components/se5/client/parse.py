@@ -32,6 +32,10 @@ _ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
 _SECONDS_LIMIT = 100_000_000_000
 # Reject timestamps a datetime cannot hold or that are clearly not a date (after year 9999).
 _MAX_TIMESTAMP_MS = 253_402_300_799_999
+MAX_AHEAD_MS = 5 * 60 * 1000
+"""A recognition stamped more than this after it arrived takes its arrival time instead (a
+box clock that is wrong): a time in the future would never age out of the store and would
+make the history recovery look for events after it."""
 
 NAME_MAX = 64
 """Characters kept of a person's, a device's or a group's name."""
@@ -45,6 +49,13 @@ INFO_MAX_DEPTH = 2
 """Levels of identity_info kept: its own entries, and scalars inside dicts or lists there."""
 INFO_BUDGET = 4096
 """Characters (keys and texts; 4 per other value) kept of identity_info in all."""
+FRAME_MAX_VALUES = 10_000
+"""JSON values a frame may hold, counted by the commas between them (a recognition has a few
+dozen): `[{},{},…]` over 31 MiB would take seconds and ~700 MiB to parse. Nesting without
+commas ends at the parsers' depth limit (about a thousand levels)."""
+ANSWER_MAX_VALUES = 100_000
+"""The same for an answer on the REST and system ports (a page of 100 history events holds
+about 5,000)."""
 _ID_INT_LIMIT = 10**TEXT_MAX
 _ORJSON_MAX = 1 << 20  # orjson is slower than json on huge strings (a 16 MB frame: 15 vs 6 ms)
 
@@ -60,8 +71,28 @@ def parse_frame(
     return parse_event(decode_frame(text), images, received_at=received_at)
 
 
+def too_many_values(text: str | bytes, limit: int) -> bool:
+    """True when `text` holds more than `limit` JSON values (commas between them).
+
+    One C-level count (about 1 ms per 2 MB), skipped for text too short to hold that many.
+    """
+    if len(text) <= limit:
+        return False
+    return (text.count(b",") if isinstance(text, bytes) else text.count(",")) > limit
+
+
+def check_values(text: str | bytes, limit: int = FRAME_MAX_VALUES) -> None:
+    """FrameError `too_complex` when `text` holds more than `limit` JSON values."""
+    if too_many_values(text, limit):
+        raise FrameError("too_complex", f"frame holds more than {limit} JSON values")
+
+
 def decode_frame(text: str | bytes) -> Any:
-    """The JSON value of a frame; FrameError `not_json` when it is not JSON."""
+    """The JSON value of a frame; FrameError `not_json` when it is not JSON.
+
+    FrameError `too_complex` when it holds more than `FRAME_MAX_VALUES` values.
+    """
+    check_values(text)
     try:
         return loads(text)
     except (ValueError, RecursionError) as err:
@@ -221,13 +252,14 @@ def _score(value: object, *, hundred: bool = False) -> tuple[float | None, float
 
 
 def _timestamp(value: object, received_at: datetime | None) -> tuple[datetime, int]:
+    when = received_at or datetime.now(UTC)
+    when_ms = int(when.timestamp() * 1000)
     number = _float_or_none(value)
     if number is not None and number > 0:
         ms = int(number * 1000) if number < _SECONDS_LIMIT else int(number)
-        if ms <= _MAX_TIMESTAMP_MS:
+        if ms <= min(_MAX_TIMESTAMP_MS, when_ms + MAX_AHEAD_MS):
             return datetime.fromtimestamp(ms / 1000, UTC), ms
-    when = received_at or datetime.now(UTC)
-    return when, int(when.timestamp() * 1000)
+    return when, when_ms
 
 
 def cap_text(text: str, limit: int) -> str:
