@@ -1,4 +1,4 @@
-"""Repair flows: stop following a device that the box no longer lists."""
+"""Repair flows: unfollow a device the box no longer lists; disable old person sensors."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.core import HomeAssistant
 
+from . import person_sensors
 from .compat import RepairsFlowResult
 from .const import CONF_DEVICES
+from .markdown import markdown_text
 
 
 class MissingDeviceRepairFlow(RepairsFlow):
@@ -38,6 +40,29 @@ class MissingDeviceRepairFlow(RepairsFlow):
         return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
 
 
+class PersonSensorsRepairFlow(RepairsFlow):
+    """Confirm, then disable the "Last seen" and "Last seen at" sensors of followed people."""
+
+    def __init__(self, entry_id: str, placeholders: dict[str, str]) -> None:
+        self.entry_id = entry_id
+        self.placeholders = placeholders
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """The only step."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Ask, then disable them."""
+        if user_input is not None:
+            entry = self.hass.config_entries.async_get_entry(self.entry_id)
+            if entry is not None:
+                person_sensors.async_disable(self.hass, entry)
+            return self.async_create_entry(data={})
+        return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
@@ -46,6 +71,18 @@ async def async_create_fix_flow(
         return MissingDeviceRepairFlow(
             str(data["entry_id"]),
             str(data["device_id"]),
-            {"device": str(data.get("device")), "box": str(data.get("box"))},
+            {
+                "device": str(data.get("device")),
+                "box": str(data.get("box")),
+                "device_name": markdown_text(data.get("device")),
+                "box_name": markdown_text(data.get("box")),
+            },
+        )
+    if data is not None and issue_id.startswith("person_sensors_"):
+        entry = hass.config_entries.async_get_entry(str(data["entry_id"]))
+        title = entry.title if entry is not None else ""
+        count = len(person_sensors.enabled_row_sensors(hass, entry)) if entry is not None else 0
+        return PersonSensorsRepairFlow(
+            str(data["entry_id"]), {"box_name": markdown_text(title), "count": str(count)}
         )
     return ConfirmRepairFlow()

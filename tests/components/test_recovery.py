@@ -7,7 +7,6 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -70,10 +69,10 @@ async def test_reboot_with_three_missed_recognitions(
     assert who is not None
     assert who.state == vip.name
     seen = hass.states.get(
-        entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, "last_seen"))
+        entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, "sightings"))
     )
     assert seen is not None
-    assert seen.state != STATE_UNKNOWN
+    assert seen.attributes["last_seen"].timestamp() == pytest.approx(missed[2].timestamp_ms / 1000)
     # Three logbook rows, marked as recovered.
     describe = logbook_describers(hass)[EVENT_SE5_RECOVERED]
     rows = [describe(SimpleNamespace(data=e.data)) for e in recovered]
