@@ -32,9 +32,11 @@ _MODEL_BY_KIND = {
     "gb28181": "GB28181 camera",
 }
 PERSON_MODEL = "Registered person"
-BATCH = 50
-"""Devices or people handled per turn of the event loop: a box with a thousand devices sets
-up without blocking the loop (each entity costs Home Assistant about 0.2 ms to add)."""
+BATCH = 10
+"""Devices or people handled per turn of the event loop, one platform at a time: many new
+devices at once never block the loop for long (Home Assistant adds an entity in about 0.2 ms,
+in the turn that hands it over: eager tasks). 50 devices and every platform in one turn held
+it 40-100 ms (bench/bench_hostile.py devices)."""
 
 
 def web_ui_url(host: str) -> str:
@@ -207,16 +209,18 @@ class Se5Registry:
 
 
 async def _async_feed[T](adders: Sequence[Callable[[list[T]], None]], items: list[T]) -> None:
-    """Hand `items` to the adders a batch at a time, a turn of the event loop between batches.
+    """Hand `items` to the adders (one per platform) a batch at a time, a turn between two.
 
     Each adder schedules Home Assistant's adding of its entities; yielding lets that run
     before the next batch is handed over.
     """
     if not items:
         return
+    turns = 0
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
         for add in adders:
+            if turns:
+                await asyncio.sleep(0)
             add(batch)
-        if start + BATCH < len(items):
-            await asyncio.sleep(0)
+            turns += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.se5 import recovery as recovery_module
+from custom_components.se5.client import MAX_AHEAD_MS
 from custom_components.se5.const import EVENT_SE5, EVENT_SE5_RECOVERED
 from custom_components.se5.recovery import storage_key
 from se5sim import Simulator
@@ -164,3 +166,30 @@ async def test_a_busy_gate_still_writes_its_latest_time(
             break
     assert key in hass_storage, "not written while recognitions kept coming"
     assert hass_storage[key]["data"]["last_timestamp_ms"] > start
+
+
+async def test_a_time_in_the_future_does_not_stop_the_recovery(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, hass_storage: dict[str, Any]
+) -> None:
+    """A box clock in year 3000 once made the latest time kept: the history after it is empty,
+    so nothing would ever be recovered again. It is brought back to now."""
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    recovered = async_capture_events(hass, EVENT_SE5_RECOVERED)
+    hass_storage[storage_key(entry.entry_id)] = {
+        "version": 1,
+        "key": storage_key(entry.entry_id),
+        "data": {"last_timestamp_ms": 32_503_680_000_000},
+    }
+    # Missed while away, stamped a minute ahead (a box clock a little fast is believed).
+    missed = await sim.fire(sim.devices[1].id, timestamp_ms=int(time.time() * 1000) + 60_000)
+    await setup_entry(hass, entry, sim)
+    recovery = entry.runtime_data.recovery
+    await wait_for(lambda: recovered, what="the missed recognition recovered")
+    assert [e.data["event_id"] for e in recovered] == [missed.event_id]
+    # A live frame from a clock in year 3000 takes its arrival time: the time kept stays sane.
+    await sim.fire(sim.devices[0].id, timestamp_ms=32_503_680_000_000)
+    await wait_for(lambda: entry.runtime_data.push.recognitions == 1, what="live")
+    assert recovery.last_timestamp_ms is not None
+    assert recovery.last_timestamp_ms <= time.time() * 1000 + MAX_AHEAD_MS
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -102,6 +102,8 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.missing_since: dict[str, datetime] = {}
         self.refused: list[str] = []
         """New devices not followed because of `MAX_FOLLOWED_NEW` (while listed, unpicked)."""
+        self._listed: set[str] = {device.id for device in devices}
+        """The ids of the box's latest list (set before the options change with it)."""
         self.data = self._merge({device.id: device for device in devices}, {}, dt_util.utcnow())
 
     @property
@@ -143,9 +145,10 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             )
         known = entry.options.get(CONF_KNOWN_DEVICES) or list(self.data)
         known_set = set(known)
+        self._listed = set(listed)
         if new := [device_id for device_id in listed if device_id not in known_set]:
             self._async_new_devices(new, list(listed), known)
-        self.async_check_refused(listed)
+        self.async_check_refused()
         return self._merge(listed, self.data, dt_util.utcnow())
 
     _cut_logged = False
@@ -189,12 +192,12 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         }
         self.hass.config_entries.async_update_entry(entry, options=options)
 
-    def async_check_refused(self, listed: dict[str, Device] | None = None) -> None:
+    def async_check_refused(self) -> None:
         """Tell (or stop telling) of the new devices the cap left unfollowed.
 
         One is settled once the user picked it, or the box no longer lists it.
         """
-        listed = self.data if listed is None else listed
+        listed = self._listed
         picked = set(self.picked)
         self.refused = [d for d in self.refused if d in listed and d not in picked]
         entry = self.config_entry
@@ -244,8 +247,6 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     def async_forget_unpicked(self) -> None:
         """Clear the missing state (and repair issue) of devices no longer picked."""
-        if self.refused:
-            self.async_check_refused()
         picked = set(self.picked)
         for device_id in list(self.missing_since):
             if device_id not in picked:

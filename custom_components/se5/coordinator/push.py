@@ -24,6 +24,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 
 from ..client import (
+    DEFAULT_MAX_FRAME_BYTES,
     Backoff,
     Dialect,
     EventStream,
@@ -69,6 +70,9 @@ _LOGGER = logging.getLogger(__name__)
 HEARTBEAT = 20.0
 BACKOFF = Backoff(initial=1.0, maximum=60.0)
 RESTART_DELAY = 10.0
+MAX_FRAME_BYTES = DEFAULT_MAX_FRAME_BYTES
+"""Frames this large or larger are dropped as they arrive; twice this much of big frames is
+held for the coordinator at most (the stream's budget; reading pauses above it)."""
 STATE_BATCH = 500
 """Entities told of a connection change per turn of the event loop (one state write each)."""
 
@@ -127,6 +131,7 @@ class Se5PushCoordinator:
             subscription=self.subscription,
             heartbeat=HEARTBEAT,
             backoff=BACKOFF,
+            max_frame_bytes=MAX_FRAME_BYTES,
             on_state=self._async_stream_state,
         )
 
@@ -185,8 +190,14 @@ class Se5PushCoordinator:
         await self.stream.stop()
 
     async def async_resubscribe(self) -> None:
-        """Send the current subscription on the open socket (or on the next connection)."""
-        await self.stream.update_subscription(self.subscription)
+        """Send the current subscription on the open socket (or on the next connection).
+
+        Nothing is sent when it did not change (the options also change while the device
+        list is being read: the list's own update resubscribes once it is in).
+        """
+        subscription = self.subscription
+        if subscription != self.stream.subscription:
+            await self.stream.update_subscription(subscription)
 
     async def _async_run(self) -> None:
         """Feed recognitions to Home Assistant; a failure never ends the subscription."""
