@@ -263,3 +263,37 @@ async def test_the_probe_of_an_unknown_device_is_one_quiet_request(
     ours = [r for r in caplog.records if r.name.startswith("custom_components.se5")]
     assert ours
     assert all(r.levelno <= logging.DEBUG for r in ours)
+
+
+async def test_what_the_box_says_stays_text_in_the_confirm_step(
+    socket_enabled: None, hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serial written as Markdown (a link, an image fetched from elsewhere) is shown as it is."""
+    from custom_components.se5 import config_flow
+
+    box = HostileBox(serial="![x](http://192.0.2.9/t.png)[click](http://192.0.2.9)")
+    await box.start()
+    monkeypatch.setattr(
+        config_flow,
+        "DEFAULT_PORTS",
+        {
+            CONF_REST_PORT: box.rest_port,
+            CONF_EVENT_PORT: box.ws_port,
+            CONF_SYSTEM_PORT: box.system_port,
+        },
+    )
+    try:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN,
+            context={"source": SOURCE_DHCP},
+            data=DhcpServiceInfo(ip="127.0.0.1", hostname="x", macaddress="e0a509aabbcc"),
+        )
+    finally:
+        await box.stop()
+    assert result["step_id"] == "discovery_confirm"
+    serial = result["description_placeholders"]["serial"]
+    assert serial == (
+        "\\!\\[x\\]\\(http\\:\\/\\/192\\.0\\.2\\.9\\/t\\.png\\)"
+        "\\[click\\]\\(http\\:\\/\\/192\\.0\\.2\\.9\\)"
+    )
+    assert result["description_placeholders"]["host"] == "127\\.0\\.0\\.1"
