@@ -45,8 +45,12 @@ BOX_ROWS = (
 
 
 def recognitions_card() -> dict[str, object]:
-    """The integration's own live card: recent recognitions with their faces."""
-    return {"type": "custom:se5-recognitions-card", "limit": 8, "show_registered": True}
+    """The integration's own live card: recent recognitions with their faces.
+
+    Without the registered photo: the demo's box is added with the face crop only (the
+    config flow's default), so that column would stay empty.
+    """
+    return {"type": "custom:se5-recognitions-card", "limit": 8}
 
 
 def camera_card(camera: CameraEntities) -> dict[str, object]:
@@ -109,7 +113,9 @@ def dashboard_config(box: BoxEntities) -> dict[str, object]:
         "title": "SE5 demo",
         "views": [
             {
-                "title": "Faces",
+                # The header shows the view's title (its only view): the same on both lines,
+                # where 2025.4's sidebar says "Overview" (see demo_ready.save_dashboard).
+                "title": "SE5 demo",
                 "path": "faces",
                 "icon": "mdi:face-recognition",
                 "cards": cards,

@@ -211,19 +211,30 @@ async def box_entities(ha: HomeAssistant, entry_id: str) -> BoxEntities:
 
 
 DASHBOARD = "se5-demo"
+OVERVIEW = "lovelace"
 
 
-async def save_dashboard(ha: HomeAssistant, box: BoxEntities) -> None:
-    """The demo's dashboard (/se5-demo, "SE5 demo" in the sidebar), opened first.
+async def save_dashboard(ha: HomeAssistant, box: BoxEntities) -> str:
+    """The demo's dashboard, the one opened first after login; its URL path.
 
     Home Assistant 2026.x opens the dashboard named by its default-panel setting (the frontend's
-    system data, an admin setting of Settings > Dashboards), else its "home" overview: the demo
-    sets it. 2025.4 has no such setting (the default is per browser) and opens the Overview
-    (/lovelace): there the demo's cards become the Overview's too.
+    system data, an admin setting of Settings > Dashboards), else its own generated "home"
+    overview: the demo's dashboard is /se5-demo ("SE5 demo" in the sidebar), made the default.
+    2025.4 has no such setting (the default panel is kept per browser) and always opens the
+    Overview (/lovelace): there the Overview itself becomes the demo's dashboard, titled "SE5
+    demo", and no second dashboard repeats its cards.
     """
     config = dashboard_config(box)
     dashboards = await ha.ws("lovelace/dashboards/list")
-    if not any(d.get("url_path") == DASHBOARD for d in dashboards):
+    own = next((d for d in dashboards if d.get("url_path") == DASHBOARD), None)
+    try:
+        core = await ha.ws("frontend/get_system_data", key="core")
+    except DemoError:  # 2025.4: no system-wide default dashboard
+        if own is not None:  # made by an older demo: its cards are the Overview's now
+            await ha.ws("lovelace/dashboards/delete", dashboard_id=own["id"])
+        await ha.ws("lovelace/config/save", config=config)
+        return OVERVIEW
+    if own is None:
         await ha.ws(
             "lovelace/dashboards/create",
             url_path=DASHBOARD,
@@ -234,13 +245,9 @@ async def save_dashboard(ha: HomeAssistant, box: BoxEntities) -> None:
             mode="storage",
         )
     await ha.ws("lovelace/config/save", url_path=DASHBOARD, config=config)
-    try:
-        core = await ha.ws("frontend/get_system_data", key="core")
-    except DemoError:  # 2025.4: no system-wide default dashboard
-        await ha.ws("lovelace/config/save", config=config)
-        return
     value = {**((core or {}).get("value") or {}), "default_panel": DASHBOARD}
     await ha.ws("frontend/set_system_data", key="core", value=value)
+    return DASHBOARD
 
 
 async def wait_running(ha: HomeAssistant, within: float) -> None:
@@ -311,8 +318,9 @@ async def make_ready(args: argparse.Namespace) -> int:
                     )
                 entry_id = await add_box(ha, known)
                 await wait_loaded(ha, entry_id)
-                await save_dashboard(ha, await box_entities(ha, entry_id))
+                dashboard = await save_dashboard(ha, await box_entities(ha, entry_id))
                 state["box"] = {"entry_id": entry_id, "address": known}
+                state["dashboard"] = dashboard
                 save()
             await wait_running(ha, args.timeout)
             await ignore_install_method_repair(ha)
@@ -320,7 +328,7 @@ async def make_ready(args: argparse.Namespace) -> int:
             await ha.close()
     owner = state["owner"]
     print(
-        f"\n  SE5 demo ready: {args.url}\n"
+        f"\n  SE5 demo ready: {args.url}/{state.get('dashboard', DASHBOARD)}\n"
         f"    user: {owner['username']}    password: {owner['password']}\n"
         f"  (kept in {state_path})\n",
         flush=True,

@@ -8,11 +8,13 @@ tests/test_quality_scale.py.
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
+from homeassistant.const import Platform
 from homeassistant.core import valid_domain
 from homeassistant.helpers import selector
 import pytest
@@ -397,3 +399,36 @@ def test_no_plural_or_select_arguments(language: str) -> None:
             list(string.Formatter().parse(value))
         except ValueError as err:
             raise AssertionError(f"{language} {path}: {err}") from None
+
+
+def _descriptions_with_device_class() -> set[tuple[str, str]]:
+    """(platform, translation key) of every entity description whose device class has an icon.
+
+    Read from the platform modules' description objects (any `EntityDescription` at module
+    level, alone or in a tuple), so that a new platform is checked without being listed here.
+    `enum` sensors have no icon of their own: their state icons are the integration's.
+    """
+    platforms = {platform.value for platform in Platform}
+    found: set[tuple[str, str]] = set()
+    for path in sorted(INTEGRATION.glob("*.py")):
+        module = importlib.import_module(f"custom_components.se5.{path.stem}")
+        platform = path.stem if path.stem in platforms else path.stem.split("_")[0]
+        for value in vars(module).values():
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                # By name: Home Assistant rebuilds some description classes (isinstance fails).
+                described = type(item).__name__.endswith("EntityDescription")
+                device_class = getattr(item, "device_class", None)
+                if described and device_class not in (None, "enum"):
+                    found.add((platform, item.translation_key or item.key))
+    return found
+
+
+def test_no_icon_overrides_a_device_class() -> None:
+    """An entity with a device class takes the device class's icon (icon-translations)."""
+    icons = load_json(INTEGRATION / "icons.json").get("entity", {})
+    with_class = _descriptions_with_device_class()
+    # The check reads the descriptions at all, of every module (sensor_health.py included).
+    assert {("sensor", "boot_time"), ("binary_sensor", "event_stream")} <= with_class
+    overrides = {(p, k) for p, entities in icons.items() for k in entities} & with_class
+    assert not overrides, f"icons.json overrides the device class's icon: {sorted(overrides)}"

@@ -17,6 +17,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from . import person_sensors
+from .blueprint_install import async_setup_blueprints
 from .client import (
     BoxInfo,
     Dialect,
@@ -61,11 +62,13 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, the image view, the card and its websocket commands.
 
-    They exist whether or not a box is loaded.
+    They exist whether or not a box is loaded. The blueprints are put in the configuration's
+    blueprints folder once Home Assistant has started.
     """
     async_setup_services(hass)
     async_setup_websocket(hass)
     await async_setup_views(hass)
+    async_setup_blueprints(hass)
     return True
 
 

@@ -172,6 +172,9 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
         except Se5Error as err:
             _LOGGER.debug("No SE5 device list at %s: %s", host, err)
             errors["base"] = error_key(err)
+        except Exception:  # a form error, never a traceback for the user
+            _LOGGER.exception("Unexpected error while checking the SE5 box at %s", host)
+            errors["base"] = "unknown"
         return None, errors
 
     def _box_uid(self, box: BoxInfo) -> str | None:

@@ -129,7 +129,7 @@ async def start_adding_integration(page: Page, url: str, name: str) -> None:
     await page.get_by_text(name, exact=True).click()
 
 
-async def open_dashboard(page: Page, url: str, path: str = "se5-demo/faces") -> None:
+async def open_dashboard(page: Page, url: str, path: str) -> None:
     """Open a dashboard view (`<dashboard url path>/<view path>`) and wait for its cards."""
     await page.goto(f"{url}/{path}")
     await page.locator("hui-view").first.wait_for()

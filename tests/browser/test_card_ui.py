@@ -119,7 +119,7 @@ class Se5Events:
 
 async def _add_card_through_the_picker(page: Page, demo: Demo) -> None:
     """Edit the dashboard, find the card in the picker, open its editor, save it."""
-    await page.goto(f"{demo.url}/se5-demo/faces?edit=1")
+    await page.goto(f"{demo.url}/{demo.dashboard()}/faces?edit=1")
     await page.get_by_role("button", name="Add card").first.click()
     # 2026.10 opens on "By entity"; 2025.4 on "By card".
     by_card = page.get_by_role("tab", name="By card").or_(page.get_by_text("By card", exact=True))

@@ -74,6 +74,8 @@ async def test_ready_demo_shows_faces_on_the_dashboard(ready_page: Page, ready_d
     # The landing page is the demo's dashboard: one face card per camera.
     cards = page.locator("hui-picture-entity-card")
     await cards.first.wait_for()
+    assert page.url.removeprefix(ready_demo.url).startswith(f"/{ready_demo.dashboard()}/")
+    await page.locator(".main-title", has_text="SE5 demo").wait_for()  # the header
     assert await cards.count() == ready_demo.devices
     await harness.screenshot(page, "ready-01-dashboard-opened")
 

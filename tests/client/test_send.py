@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
+import socket
 
 import aiohttp
 import pytest
@@ -30,10 +31,13 @@ class RawBox:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: list[asyncio.StreamWriter] = []
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         self._writers.append(writer)
+        if (task := asyncio.current_task()) is not None:
+            self._tasks.add(task)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -61,6 +65,9 @@ class RawBox:
         self._server.close()
         for writer in self._writers:  # kept-alive connections end with the box
             writer.close()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self._server.wait_closed()
 
@@ -106,6 +113,49 @@ async def test_a_plain_aiohttp_put_is_sent_twice_in_the_same_case(
             async with session.put(url, json={"action": []}):
                 pass
     assert len(box.requests) == 2
+
+
+async def test_a_write_without_an_answer_is_unconfirmed(session: aiohttp.ClientSession) -> None:
+    """The box takes the call and never answers: the user is told it may have been done."""
+
+    async def silent(_request: bytes, _writer: asyncio.StreamWriter) -> None:
+        await asyncio.Event().wait()  # until the test ends and the connection with it
+
+    async with RawBox(silent) as box:
+        client = Se5Client(session, "127.0.0.1", box.port, timeout=3.0)
+        with pytest.raises(Se5UnconfirmedError, match="no answer within 3 s"):
+            await client._write("PUT", "/SophonFogSys/api/EventAction", json_body={"action": []})
+    assert len(box.requests) == 1
+
+
+async def test_a_write_that_cannot_connect_in_time_is_not_sent(
+    session: aiohttp.ClientSession,
+) -> None:
+    """A box whose connection queue is full never completes the connection: nothing was sent.
+
+    The listening socket never accepts and its queue is filled first, so the write's connection
+    attempt waits (Linux drops the handshake) whatever the machine's speed.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+            fillers.append(filler)
+        client = Se5Client(session, "127.0.0.1", port, timeout=1.0)
+        with pytest.raises(Se5ConnectionError) as caught:
+            await client._write("PUT", "/x", json_body={})
+        assert not isinstance(caught.value, Se5UnconfirmedError)
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
 
 
 async def test_a_write_to_a_closed_port_is_not_sent(session: aiohttp.ClientSession) -> None:

@@ -1,4 +1,4 @@
-"""The blueprints of blueprints/automation/se5, loaded by Home Assistant and run for real.
+"""The blueprints of custom_components/se5/blueprints, loaded by Home Assistant and run for real.
 
 A VIP at a gate opens its relay (the simulator's relay recorder sees the call) and a lock; a
 blacklisted person sends a notification whose image is that recognition's own face.
@@ -23,7 +23,7 @@ from se5sim import Simulator
 from tests.components.conftest import entry_for, ha_device, setup_entry
 from tests.helpers import wait_for
 
-BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "se5"
+BLUEPRINTS = Path(__file__).parents[2] / "custom_components" / "se5" / "blueprints" / "automation"
 
 
 @pytest.fixture
@@ -41,7 +41,10 @@ async def test_blueprints_are_valid(hass: HomeAssistant, config_dir: Path) -> No
     assert set(found) == {"se5/open_door.yaml", "se5/notify_face.yaml"}
     for path, blueprint in found.items():
         assert not isinstance(blueprint, Exception), f"{path}: {blueprint}"
-        assert blueprint.metadata["source_url"].endswith(f"blueprints/automation/{path}")
+        name = path.removeprefix("se5/")
+        assert blueprint.metadata["source_url"].endswith(
+            f"/custom_components/se5/blueprints/automation/{name}"
+        )
         assert blueprint.metadata["homeassistant"]["min_version"] == "2025.4.0"
 
 

@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
+from custom_components.se5.client import Se5Client
 from custom_components.se5.const import (
     CONF_DEVICES,
     CONF_EVENT_PORT,
@@ -157,3 +158,31 @@ async def test_box_that_cannot_be_identified(
         entry = hass.config_entries.async_entries(DOMAIN)[0]
         assert entry.unique_id == sim.serial
         assert CONF_MAC not in entry.data  # the box tells none
+
+
+async def test_unexpected_error(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A failure the integration did not foresee (a bug) is a form error, logged once."""
+    real = Se5Client.list_devices
+    calls = 0
+
+    async def failing_once(self: Se5Client) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("a bug")
+        return await real(self)
+
+    monkeypatch.setattr(Se5Client, "list_devices", failing_once)
+
+    async def mend() -> dict[str, Any]:
+        return _address(sim)
+
+    await _recovers(hass, sim, _address(sim), {"base": "unknown"}, mend)
+    assert "Unexpected error while checking the SE5 box at 127.0.0.1" in caplog.text
+    assert calls >= 2  # the failing check, then the mended one (and the set-up after it)

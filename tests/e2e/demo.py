@@ -137,6 +137,15 @@ class Demo:
         state = json.loads((self.config / ".se5-demo.json").read_text())
         return dict(state["owner"])
 
+    def dashboard(self) -> str:
+        """The URL path of the ready demo's dashboard, the one opened after login.
+
+        `se5-demo` on Home Assistant 2026.x (made the default dashboard); the Overview,
+        `lovelace`, on 2025.4 (which opens the Overview whatever is set).
+        """
+        state = json.loads((self.config / ".se5-demo.json").read_text())
+        return str(state["dashboard"])
+
     def _check_running(self) -> None:
         assert self.process is not None
         assert self.process.poll() is None, f"scripts/demo ended early:\n{self.tail()}"
@@ -215,13 +224,22 @@ class WebSocket:
         await self.ws.close()
 
     async def call(self, command: str, **data: Any) -> Any:
+        reply = await self._reply(command, data)
+        assert reply["success"], reply
+        return reply["result"]
+
+    async def call_or_none(self, command: str, **data: Any) -> Any:
+        """The result, or None when Home Assistant answers with an error."""
+        reply = await self._reply(command, data)
+        return reply["result"] if reply["success"] else None
+
+    async def _reply(self, command: str, data: dict[str, Any]) -> dict[str, Any]:
         assert self.ws is not None
         self.next_id += 1
         await self.ws.send_json({"id": self.next_id, "type": command, **data})
         while (reply := await self.ws.receive_json()).get("id") != self.next_id:
             continue
-        assert reply["success"], reply
-        return reply["result"]
+        return dict(reply)
 
 
 @pytest.fixture

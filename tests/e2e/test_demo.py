@@ -55,6 +55,17 @@ async def _last_face(
     return None
 
 
+def _face_cards(config: dict[str, Any]) -> list[str]:
+    """The cameras whose last face a dashboard shows."""
+    return [
+        card["entity"]
+        for view in config.get("views", [])
+        for stack in view.get("cards", [])
+        for card in stack.get("cards", [])
+        if card.get("type") == "picture-entity"
+    ]
+
+
 def _assert_clean_stop(demo: Demo) -> None:
     """Ctrl-C: exit 0, Home Assistant stopped before the simulator, ports free, no error."""
     # Every port (Home Assistant's and the simulator's REST, event and system ports) is taken
@@ -171,19 +182,25 @@ async def test_ready_demo(demo_factory: Callable[..., Demo]) -> None:
         assert not {"met", "radio_browser", "google_translate"} & {e["domain"] for e in entries}
 
         async with WebSocket(session, demo.url, token) as ws:
-            dashboard = await ws.call("lovelace/config", url_path="se5-demo")
+            landing = demo.dashboard()
+            dashboard = await ws.call(
+                "lovelace/config", url_path=None if landing == "lovelace" else landing
+            )
+            # Every dashboard (the Overview too) that shows the demo's cards.
+            with_faces = []
+            for url_path in [
+                None,
+                *(d["url_path"] for d in await ws.call("lovelace/dashboards/list")),
+            ]:
+                config = await ws.call_or_none("lovelace/config", url_path=url_path)
+                if config and _face_cards(config):
+                    with_faces.append(url_path or "lovelace")
             issues = (await ws.call("repairs/list_issues"))["issues"]
             entities = await ws.call("config/entity_registry/list")
         faces = sorted(e["entity_id"] for e in entities if e["entity_id"].endswith("_last_face"))
         assert len(faces) == demo.devices
-        shown = [
-            card["entity"]
-            for view in dashboard["views"]
-            for stack in view["cards"]
-            for card in stack.get("cards", [])
-            if card.get("type") == "picture-entity"
-        ]
-        assert sorted(shown) == faces
+        assert sorted(_face_cards(dashboard)) == faces
+        assert with_faces == [landing]  # one dashboard shows the demo's cards: no second copy
         assert [i for i in issues if not i.get("ignored")] == []
 
         states = await _wait_for_recognition(session, demo, headers)

@@ -55,13 +55,6 @@ def _trace(attempt: _Attempt) -> aiohttp.TraceConfig:
         if attempt.connections > 1:
             raise _SecondAttemptError("the call is not sent twice")
 
-    async def reused(
-        _session: aiohttp.ClientSession,
-        _context: SimpleNamespace,
-        _params: aiohttp.TraceConnectionReuseconnParams,
-    ) -> None:
-        raise _SecondAttemptError("a write never goes over a kept-alive connection")
-
     async def headers_sent(
         _session: aiohttp.ClientSession,
         _context: SimpleNamespace,
@@ -71,7 +64,6 @@ def _trace(attempt: _Attempt) -> aiohttp.TraceConfig:
 
     # aiohttp's annotations of these signals do not match aiosignal's on every release.
     cast("Any", trace.on_connection_create_start).append(connecting)
-    cast("Any", trace.on_connection_reuseconn).append(reused)
     cast("Any", trace.on_request_headers_sent).append(headers_sent)
     trace.freeze()
     return trace
