@@ -109,7 +109,7 @@ async def async_complete_identity(
             translation_placeholders={"host": host},
         ) from err
     box_uid = box.unique_id
-    if box_uid is None:  # get_box_info raises rather than answer no identity
+    if box_uid is None:  # pragma: no cover - get_box_info raises rather than tell no identity
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="migration_pending",

@@ -78,11 +78,10 @@ async def async_create_fix_flow(
                 "box_name": markdown_text(data.get("box")),
             },
         )
-    if data is not None and issue_id.startswith("person_sensors_"):
-        entry = hass.config_entries.async_get_entry(str(data["entry_id"]))
-        title = entry.title if entry is not None else ""
-        count = len(person_sensors.enabled_row_sensors(hass, entry)) if entry is not None else 0
+    entry = hass.config_entries.async_get_entry(str(data.get("entry_id"))) if data else None
+    if entry is not None and issue_id.startswith("person_sensors_"):
+        count = len(person_sensors.enabled_row_sensors(hass, entry))
         return PersonSensorsRepairFlow(
-            str(data["entry_id"]), {"box_name": markdown_text(title), "count": str(count)}
+            entry.entry_id, {"box_name": markdown_text(entry.title), "count": str(count)}
         )
     return ConfirmRepairFlow()

@@ -203,3 +203,30 @@ async def test_another_box_with_this_mac_at_the_address_is_not_set_up(
     await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.error_reason_translation_key == "wrong_box"
+
+
+async def test_a_box_whose_system_api_is_down_sets_up_on_what_the_entry_knows(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    sim.fail_system("down")
+    await setup_entry(hass, entry, sim)
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.box.mac == entry.data[CONF_MAC]
+    assert entry.runtime_data.box.serial is None
+    sim.clear_system_failure()
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_mac_follows_the_box_once_its_serial_is_the_entrys(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """A new network card: the serial proves the box, then its new MAC is taken."""
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_MAC: "e0:a5:09:ff:ff:ff"}
+    )
+    await setup_entry(hass, entry, sim)
+    assert entry.data[CONF_MAC] == sim.mac
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -229,6 +229,24 @@ async def test_joined_ids_of_2_1_become_unambiguous(
         return created.entity_id
 
     stream = entity("binary_sensor", f"{box}_event_stream", hub, "Stream")
+    # Entities that lost their device: told apart by the followed ids their unique id starts
+    # with; one whose unique id is not the box's is left as it is.
+    orphans = {
+        f"{box}_person_7_last_seen_at": person_unique_id(box, "7", "last_seen_at"),
+        f"{box}_cam_last_face": device_unique_id(box, "cam", "last_face"),
+        f"{box}_recognitions": "SERIAL%5F1_recognitions",
+        "foreign_id": "foreign_id",
+    }
+    orphan_ids = {
+        entities.async_get_or_create("sensor", DOMAIN, old, config_entry=entry).entity_id: new
+        for old, new in orphans.items()
+    }
+    # An entity already at the new id keeps it; the old one is left alone (no clash).
+    entities.async_get_or_create("sensor", DOMAIN, "SERIAL%5F1_health", config_entry=entry)
+    clash = entities.async_get_or_create(
+        "sensor", DOMAIN, f"{box}_health", config_entry=entry
+    ).entity_id
+    mismatched = entity("sensor", f"{box}_other_key", cam, "Not the camera's")
     who = entity("sensor", f"{box}_cam_last_person", cam, "Who")
     odd_score = entity("sensor", f"{box}_person_7_last_score", odd, "Odd score")
     seen = entity("sensor", f"{box}_person_42_last_seen", person, "Seen")
@@ -251,6 +269,9 @@ async def test_joined_ids_of_2_1_become_unambiguous(
         seen: person_unique_id(box, "42", "last_seen"),
         ab_event: device_unique_id(box, "a_b", "recognition"),
     }
+    expected |= orphan_ids
+    expected[clash] = f"{box}_health"
+    expected[mismatched] = f"{box}_other_key"
     for entity_id, unique_id in expected.items():
         found = entities.async_get(entity_id)
         assert found is not None
@@ -282,3 +303,30 @@ async def test_a_device_named_like_a_person_and_that_person_stay_apart(
     assert as_device.name == camera.name
     assert as_person.name == vip.name
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_2_1_entry_without_a_unique_id_only_changes_version(
+    socket_enabled: None, hass: HomeAssistant
+) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, version=2, minor_version=1, data={CONF_HOST: "x"})
+    entry.add_to_hass(hass)
+    assert await migration.async_migrate_entry(hass, entry)
+    assert (entry.version, entry.minor_version, entry.unique_id) == (2, 2, None)
+
+
+async def test_devices_of_an_entry_still_to_be_keyed_are_kept(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Its ids are release 0.1's: whether a device is followed cannot be told yet."""
+    from custom_components.se5 import async_remove_config_entry_device
+
+    old = _v1_entry(sim, "127.0.0.1")
+    old.add_to_hass(hass)
+    await sim.go_down()
+    await hass.config_entries.async_setup(old.entry_id)
+    assert old.state is ConfigEntryState.SETUP_RETRY
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=old.entry_id, identifiers={(DOMAIN, "some-camera")}
+    )
+    assert not await async_remove_config_entry_device(hass, old, device)
+    await sim.come_back()

@@ -193,3 +193,32 @@ async def test_a_time_in_the_future_does_not_stop_the_recovery(
     assert recovery.last_timestamp_ms is not None
     assert recovery.last_timestamp_ms <= time.time() * 1000 + MAX_AHEAD_MS
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_last_face_of_a_recovered_recognition_is_fetched_from_the_box(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    """The camera shows the store's record of the latest recognition: a recovered one's face is
+    read from the box's history when asked for; a box that cannot give it leaves no image."""
+    from homeassistant.components import camera
+    from homeassistant.exceptions import HomeAssistantError
+
+    gate, lobby = sim.devices[0], sim.devices[1]
+    recovered = async_capture_events(hass, EVENT_SE5_RECOVERED)
+    await sim.fire(gate.id)
+    await wait_for(lambda: entry.runtime_data.push.recognitions == 1, what="live")
+    await sim.go_down()
+    await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
+    missed = [await sim.fire(gate.id), await sim.fire(lobby.id)]
+    await sim.come_back()
+    await wait_for(lambda: len(recovered) == 2, what="recovered")
+    gate_camera = entity_id(hass, "camera", uid(entry, gate.id, "last_face"))
+    image = await camera.async_get_image(hass, gate_camera)
+    assert image.content == missed[0].face_jpeg
+    sim.fail_rest("http500", count=10)
+    lobby_camera = entity_id(hass, "camera", uid(entry, lobby.id, "last_face"))
+    with pytest.raises(HomeAssistantError):
+        await camera.async_get_image(hass, lobby_camera)
+    sim.clear_rest_failure()
+    image = await camera.async_get_image(hass, lobby_camera)
+    assert image.content == missed[1].face_jpeg
