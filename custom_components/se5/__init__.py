@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
@@ -84,7 +85,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     )
     if entry.data.get(CONF_IDENTITY_PENDING) or entry.unique_id is None:
         await async_complete_identity(hass, entry, client)  # a release 0.1 entry, once
-    assert entry.unique_id is not None  # noqa: S101 - set by the above
+    if TYPE_CHECKING:
+        assert entry.unique_id is not None  # set by the above
     devices = await async_list_devices(client, host, ConfigEntryNotReady)
     box = await _async_box_info(hass, entry, client)
     if client.dialect is not None and client.dialect.value != entry.data[CONF_DIALECT]:

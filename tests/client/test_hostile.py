@@ -30,6 +30,7 @@ from custom_components.se5.client import (
     Subscription,
     fetch as fetch_module,
     history as history_module,
+    jsondoc,
     parse_frame,
 )
 from custom_components.se5.client.parse import FRAME_MAX_VALUES, NAME_MAX, TEXT_MAX
@@ -153,12 +154,19 @@ async def test_frames_of_a_million_values_are_refused_unparsed(
 
 def test_a_frame_of_many_values_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[object] = []
-    real = fetch_module.loads
-    monkeypatch.setattr("custom_components.se5.client.parse.loads", parsed.append)
+    real = jsondoc.loads
+
+    def loads(text: str | bytes) -> Any:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(jsondoc, "loads", loads)
     with pytest.raises(Se5Error, match="JSON values"):
         parse_frame(values_json(FRAME_MAX_VALUES + 2))
     assert not parsed
-    monkeypatch.setattr("custom_components.se5.client.parse.loads", real)
+    with pytest.raises(Se5Error, match="not an object"):
+        parse_frame(values_json(3))  # what is not refused reaches the parser
+    assert len(parsed) == 1
     # A real frame with a few dozen values is not affected.
     assert parse_frame(json.dumps({"device_id": "d", "x": list(range(100))})).device_id == "d"
 

@@ -14,18 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-import importlib
-import importlib.util
-import json
 import math
 from typing import Any, cast
 
 from .errors import FrameError
 from .images import encoded_image
+from .jsondoc import (
+    ANSWER_MAX_VALUES,
+    FRAME_MAX_VALUES,
+    check_values,
+    decode_frame,
+    loads,
+    too_many_values,
+)
 from .models import Device, ImageSelection, PersonType, Recognition, Relay
 
-# orjson when installed (Home Assistant ships it); the standard library otherwise.
-_orjson: Any = importlib.import_module("orjson") if importlib.util.find_spec("orjson") else None
+__all__ = [
+    "ANSWER_MAX_VALUES",
+    "FRAME_MAX_VALUES",
+    "check_values",
+    "decode_frame",
+    "loads",
+    "too_many_values",
+]
 
 _ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
 # Epoch values below this are seconds, not milliseconds (1e11 ms is March 1973).
@@ -49,15 +60,7 @@ INFO_MAX_DEPTH = 2
 """Levels of identity_info kept: its own entries, and scalars inside dicts or lists there."""
 INFO_BUDGET = 4096
 """Characters (keys and texts; 4 per other value) kept of identity_info in all."""
-FRAME_MAX_VALUES = 10_000
-"""JSON values a frame may hold, counted by the commas between them (a recognition has a few
-dozen): `[{},{},…]` over 31 MiB would take seconds and ~700 MiB to parse. Nesting without
-commas ends at the parsers' depth limit (about a thousand levels)."""
-ANSWER_MAX_VALUES = 100_000
-"""The same for an answer on the REST and system ports (a page of 100 history events holds
-about 5,000)."""
 _ID_INT_LIMIT = 10**TEXT_MAX
-_ORJSON_MAX = 1 << 20  # orjson is slower than json on huge strings (a 16 MB frame: 15 vs 6 ms)
 
 
 def parse_frame(
@@ -69,56 +72,6 @@ def parse_frame(
     `received_at` stands in for a missing timestamp (default: now).
     """
     return parse_event(decode_frame(text), images, received_at=received_at)
-
-
-def too_many_values(text: str | bytes, limit: int) -> bool:
-    """True when `text` holds more than `limit` JSON values (commas between them).
-
-    One C-level count (about 1 ms per 2 MB), skipped for text too short to hold that many.
-    """
-    if len(text) <= limit:
-        return False
-    return (text.count(b",") if isinstance(text, bytes) else text.count(",")) > limit
-
-
-def check_values(text: str | bytes, limit: int = FRAME_MAX_VALUES) -> None:
-    """FrameError `too_complex` when `text` holds more than `limit` JSON values."""
-    if too_many_values(text, limit):
-        raise FrameError("too_complex", f"frame holds more than {limit} JSON values")
-
-
-def decode_frame(text: str | bytes) -> Any:
-    """The JSON value of a frame; FrameError `not_json` when it is not JSON.
-
-    FrameError `too_complex` when it holds more than `FRAME_MAX_VALUES` values.
-    """
-    check_values(text)
-    try:
-        return loads(text)
-    except (ValueError, RecursionError) as err:
-        # UnicodeDecodeError and JSONDecodeError are both ValueErrors.
-        raise FrameError("not_json", f"frame is not JSON ({type(err).__name__})") from None
-
-
-def loads(text: str | bytes) -> Any:
-    """JSON to Python, one way for every frame and answer (ValueError when it is not JSON).
-
-    orjson when installed (Home Assistant ships it; about 5x faster on small documents) and the
-    document is under 1 MiB; the standard library otherwise, or when orjson refuses (NaN,
-    Infinity, lone surrogates, a byte order mark). Either way integers beyond 64 bits become
-    floats, as orjson reads them, so that a document reads the same whatever its size.
-    """
-    if _orjson is not None and len(text) < _ORJSON_MAX:
-        try:
-            return _orjson.loads(text)
-        except _orjson.JSONDecodeError:
-            pass
-    return json.loads(text, parse_int=_json_int)
-
-
-def _json_int(text: str) -> int | float:
-    number = int(text)
-    return number if -(2**63) <= number < 2**64 else float(text)
 
 
 def parse_event(
