@@ -222,3 +222,42 @@ async def test_the_last_face_of_a_recovered_recognition_is_fetched_from_the_box(
     sim.clear_rest_failure()
     image = await camera.async_get_image(hass, lobby_camera)
     assert image.content == missed[1].face_jpeg
+
+
+async def test_only_followed_devices_are_recovered_and_the_live_memory_is_bounded(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recovery_module, "_SEEN", 2)  # live recognitions remembered
+    followed, other = sim.devices[0], sim.devices[1]
+    entry = entry_for(sim, devices=[followed.id])
+    await setup_entry(hass, entry, sim)
+    recovery = entry.runtime_data.recovery
+    for _ in range(3):
+        await sim.fire(followed.id)
+    await wait_for(lambda: entry.runtime_data.push.recognitions == 3, what="live")
+    assert recovery.diagnostics()["remembered_live"] == 2
+    recovered = async_capture_events(hass, EVENT_SE5_RECOVERED)
+    await sim.go_down()
+    await wait_for(lambda: not entry.runtime_data.push.connected, what="down")
+    missed = await sim.fire(followed.id)
+    await sim.fire(other.id)
+    await sim.come_back()
+    await wait_for(lambda: recovered, what="recovered")
+    await hass.async_block_till_done()
+    assert [e.data["event_id"] for e in recovered] == [missed.event_id]
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+def test_a_recognition_without_an_event_id_is_known_by_device_person_and_second() -> None:
+    rec = recognition(event_id=None, timestamp_ms=1_700_000_000_123)
+    assert recovery_module._key(rec) == ("cam", "7", "1700000000")
+
+
+async def test_nothing_to_recover_before_the_first_recognition(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    entry = entry_for(sim)
+    await setup_entry(hass, entry, sim)
+    assert entry.runtime_data.recovery.last_timestamp_ms is None
+    assert await entry.runtime_data.recovery.async_recover() == 0
+    await hass.config_entries.async_unload(entry.entry_id)
