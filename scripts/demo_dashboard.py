@@ -1,5 +1,5 @@
-"""The demo's dashboard: the live recognitions card, the cameras' last faces and doors, the
-people followed, and the box.
+"""The demo's dashboard: the live recognitions card, the cameras' last faces and door locks, the
+people followed, and the box (with its pass mode).
 
 `dashboard_config` is the one place that says what the dashboard shows; `scripts/demo_ready.py`
 saves its result as the "SE5 demo" dashboard (/se5-demo, opened first) when it adds the box. A card
@@ -31,11 +31,13 @@ class BoxEntities:
     """Followed people (a device each, entities `photo`, `last_seen`, `last_seen_at`)."""
 
 
-# Under each face: the score of the last recognition and the door, when the device has one.
-CAMERA_ROWS = ("last_score", "open_door")
-# The box's own rows: the stream, the register and its health.
+# Under each face: the score of the last recognition and the door lock, when the device has one
+# (a V5 box's gate with a relay: pressing it pulses the relay, which the simulator prints).
+CAMERA_ROWS = ("last_score", "door")
+# The box's own rows: the stream, the pass mode, the register and its health.
 BOX_ROWS = (
     "event_stream",
+    "pass_mode",
     "registered_people",
     "core_temperature",
     "disk_usage",
@@ -54,7 +56,7 @@ def recognitions_card() -> dict[str, object]:
 
 
 def camera_card(camera: CameraEntities) -> dict[str, object]:
-    """The last face of one camera, its score and its door.
+    """The last face of one camera, its score and its door lock (unlock from the row).
 
     The picture is the camera's still image, which the frontend fetches again every 10 s.
     (A "live" view would update at once, but Home Assistant ends a camera's MJPEG stream when

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="score scale (default: 1 for v5, 100 for v6)",
     )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept what the vendor docs do not allow (door commands on channel 0 or to no "
+        "relay, 255 s, reading the whole configuration list) instead of answering 400",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log connections")
     return parser
 
@@ -78,6 +84,17 @@ def describe(sim: Simulator) -> str:
         f"Devices ({len(sim.devices)}):",
     ]
     lines.extend(f"  {device.id}  {device.name}" for device in sim.devices)
+    doors = [
+        f"  {device.name}: relay {device.relay.get('ip')}:{device.relay.get('net_port')}"
+        f" channel {device.relay.get('door_port')}, {device.relay.get('delay_time')} s"
+        for device in sim.devices
+        if device.relay
+    ]
+    if doors:
+        lines.append("Doors (each pulse is printed below):")
+        lines.extend(doors)
+    if not sim.strict:
+        lines.append("Lenient: what the vendor docs do not allow is accepted")
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +126,7 @@ async def run(
             rate=args.rate,
             seed=args.seed,
             score_scale=args.score_scale,
+            strict=not args.lenient,
         ) as sim:
             out.write(describe(sim))
             out.flush()
@@ -126,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Each relay pulse is shown whatever the level: pressing a door in the demo is visible here.
+    logging.getLogger("se5sim.relays").setLevel(logging.INFO)
     return asyncio.run(run(args))
 
 

@@ -7,6 +7,7 @@ import enum
 import random
 from typing import Any, Final
 
+from .configs import Configs
 from .devices import build_device
 from .eventsocket import EventSocket
 from .history import FilterUnit, History, HistoryOrder, HistoryRecord
@@ -24,7 +25,9 @@ from .model import (
     make_uuid,
 )
 from .people import People
+from .people_api import V5Skip
 from .recognitions import RecognitionMaker
+from .relays import RelayPulse, Relays
 from .rest import BoxState, RestApi
 from .system import BoxIdentity, SimHealth, SystemApi
 
@@ -64,7 +67,9 @@ class BoxBase:
         mac: str | _Derived | None = FROM_SEED,
         extra_people: int = 0,
         numeric_ids: bool = False,
-        v6_door_api: bool = False,
+        v6_legacy_routes: bool = False,
+        v5_skip: V5Skip = "offset",
+        strict: bool = True,
         history_size: int = 10_000,
         history_order: HistoryOrder = "newest",
         v6_filter_unit: FilterUnit = "auto",
@@ -74,12 +79,19 @@ class BoxBase:
         ``serial``/``mac`` None make the box answer without them (an error for the serial, no
         MAC in the interface list or configuration). ``extra_people`` registers that many
         generated people. ``numeric_ids`` writes device ids as JSON numbers (1, 2, 3...).
-        ``v6_door_api`` makes a V6 box answer the V5 ``EventAction`` call. ``history_size``
+        ``v6_legacy_routes`` makes a V6 box still answer the V5 device list and
+        ``EventAction`` (undocumented on V6). ``strict`` (the default) refuses, with the box's
+        400, what the vendor pages do not allow: door commands no relay can carry out (see
+        :mod:`se5sim.relays`), reading the whole configuration list, and history images asked
+        with another time than their event's own ``timestamp``. ``v5_skip`` says how
+        the V5 users call reads ``skip_num`` (``"offset"`` or ``"page"``). ``history_size``
         bounds the event history; ``history_order`` and ``v6_filter_unit`` choose how the
         history is paged and how V6 reads its time filters (see :mod:`se5sim.history`).
         """
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
+        if v5_skip not in ("offset", "page"):
+            raise ValueError(f"v5_skip must be 'offset' or 'page', not {v5_skip!r}")
         if score_scale not in (None, 1, 100):
             raise ValueError("score_scale must be 1, 100 or None")
         if devices < 0:
@@ -111,13 +123,18 @@ class BoxBase:
             filter_unit=v6_filter_unit,
             box_id=identity.mac_hex or "",
         )
+        history.strict = strict
+        devices_by_id: dict[str, SimDevice] = {}
         self._state = BoxState(
             dialect=dialect,
-            devices={},
+            devices=devices_by_id,
             people=people,
             history=history,
             identity=identity,
-            v6_door_api=v6_door_api,
+            relays=Relays(devices_by_id, strict=strict),
+            configs=Configs(dialect, self._score_scale, identity.mac_hex, strict=strict),
+            v6_legacy_routes=v6_legacy_routes,
+            v5_skip=v5_skip,
         )
         self._system = SystemApi(dialect, identity, SimHealth())
         self._maker = RecognitionMaker(
@@ -254,8 +271,48 @@ class BoxBase:
 
     @property
     def relay_actions(self) -> list[dict[str, Any]]:
-        """Bodies received on ``PUT /SophonFogSys/api/EventAction``."""
-        return list(self._state.relay_actions)
+        """Bodies received on ``PUT /SophonFogSys/api/EventAction`` (not the malformed ones)."""
+        return list(self._state.relays.actions)
+
+    @property
+    def relay_pulses(self) -> list[RelayPulse]:
+        """What the box did to its relays: each door by (IP, TCP port, channel)."""
+        return list(self._state.relays.pulses)
+
+    @property
+    def relay_doors(self) -> set[tuple[str, int, int]]:
+        """Every door the devices' relays bind: (relay IP, TCP port, channel)."""
+        return self._state.relays.doors()
+
+    @property
+    def strict(self) -> bool:
+        """Whether what the vendor pages do not allow is refused (see the constructor)."""
+        return self._state.relays.strict
+
+    @strict.setter
+    def strict(self, strict: bool) -> None:
+        self._state.relays.strict = strict
+        self._state.configs.strict = strict
+        self._state.history.strict = strict
+
+    @property
+    def pass_mode(self) -> str:
+        """Who the gates let through: ``normal``, ``allpass`` or ``allforbidden``."""
+        return self._state.configs.pass_mode
+
+    @pass_mode.setter
+    def pass_mode(self, mode: str) -> None:
+        self._state.configs.pass_mode = mode
+
+    @property
+    def config_writes(self) -> list[dict[str, Any]]:
+        """The ``config_dict`` of every configuration write received."""
+        return list(self._state.configs.writes)
+
+    @property
+    def config_list_reads(self) -> int:
+        """Reads of the whole configuration list (the box's secrets; refused when strict)."""
+        return self._state.configs.whole_list_reads
 
     # ----------------------------------------------------------------- set-up
 

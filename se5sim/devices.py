@@ -12,6 +12,36 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "camera"
 
 
+RELAY_PORT = 6722
+"""The TCP control port of the simulated relays (`netRelay.net_port`)."""
+DOORS_PER_RELAY = 4
+"""Channels of one simulated relay: devices next to each other share a relay."""
+
+
+def device_address(index: int) -> str:
+    """The ``index``-th device's address: loopback (127.0.0.101 on), nothing listens there.
+
+    Tests and the demo may only ever target loopback; nothing connects to these addresses.
+    """
+    return f"127.0.{index // 150}.{101 + index % 150}"
+
+
+def relay_of(index: int) -> dict[str, Any]:
+    """The network relay of the ``index``-th device (V5 ``netRelay``).
+
+    Four devices in a row share one relay (loopback, 127.0.0.20 on), each on its own channel,
+    as the doors of a multi-door relay: a door command that named no channel (0) would open
+    them all. Delay times of 3, 4 and 5 s.
+    """
+    board = index // DOORS_PER_RELAY
+    return {
+        "ip": f"127.0.{board // 80}.{20 + board % 80}",
+        "net_port": RELAY_PORT,
+        "door_port": 1 + index % DOORS_PER_RELAY,
+        "delay_time": 3 + index % 3,
+    }
+
+
 def build_device(
     index: int,
     name: str | None,
@@ -24,7 +54,7 @@ def build_device(
     permission_id: str,
     numeric: bool,
 ) -> SimDevice:
-    """The ``index``-th device of a box (addresses follow from the index).
+    """The ``index``-th device of a box (addresses follow from the index, all loopback).
 
     Without a name the built-in table gives name, kind, role and relay (for the first 16).
     ``relay=True`` generates a network relay; a dict is used as given. ValueError for an
@@ -41,7 +71,7 @@ def build_device(
     if role not in DEVICE_ROLES:
         raise ValueError(f"role must be one of {DEVICE_ROLES}, not {role!r}")
     name = name or f"Camera {index + 1}"
-    ip = f"192.168.{1 + index // 150}.{101 + index % 150}"
+    ip = device_address(index)
     urls: dict[DeviceKind, str] = {
         "rtsp": f"rtsp://{ip}:554/ch1",
         "photo": ip,
@@ -50,12 +80,7 @@ def build_device(
     }
     relay_entry: dict[str, Any] | None
     if relay is True:
-        relay_entry = {
-            "ip": f"192.168.{10 + index // 200}.{20 + index % 200}",
-            "net_port": 6722,
-            "door_port": 1,
-            "delay_time": 5,
-        }
+        relay_entry = relay_of(index)
     elif isinstance(relay, dict):
         relay_entry = dict(relay)
     else:

@@ -18,7 +18,8 @@ type FilterUnit = Literal["auto", "s", "ms"]
 
 HISTORY_ORDERS: Final[tuple[HistoryOrder, ...]] = ("newest", "oldest")
 FILTER_UNITS: Final[tuple[FilterUnit, ...]] = ("auto", "s", "ms")
-#: How far the ``datetime``/``timestamp`` of an image request may be from the event's.
+#: How far the ``datetime``/``timestamp`` of an image request may be from the event's when
+#: lenient; strict asks for the event's own ``timestamp`` value, as the image pages say.
 IMAGE_TIME_SLACK: Final = 1.0
 
 
@@ -113,6 +114,8 @@ class History:
         self._images: dict[str, tuple[HistoryRecord, bool]] = {}
         """image id -> (record, True for the face crop / False for the scene)."""
         self._seq = 0
+        self.strict = True
+        """An image is found only with its event's exact time value (else within a second)."""
 
     @property
     def records(self) -> list[HistoryRecord]:
@@ -166,7 +169,7 @@ class History:
         if found is None:
             return None
         record, is_face = found
-        if abs(record.seconds - seconds) > IMAGE_TIME_SLACK:
+        if abs(record.seconds - seconds) > (0.0 if self.strict else IMAGE_TIME_SLACK):
             return None
         return record.sent.face_jpeg if is_face else record.sent.scene_jpeg
 

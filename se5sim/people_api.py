@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from aiohttp import web
 
@@ -60,11 +60,16 @@ def identity_entry(person: SimPerson) -> dict[str, Any]:
     }
 
 
+type V5Skip = Literal["offset", "page"]
+"""How a V5 box reads ``skip_num`` of the users call: an offset, or a page number."""
+
+
 class PeopleApi:
     """Handlers of the register calls; the V5 users and groups are served on V6 boxes too."""
 
-    def __init__(self, people: People) -> None:
+    def __init__(self, people: People, *, v5_skip: V5Skip = "offset") -> None:
         self._people = people
+        self._v5_skip: V5Skip = v5_skip
 
     def routes(self, dialect: str) -> Routes:
         """Exact paths served in this dialect."""
@@ -98,7 +103,10 @@ class PeopleApi:
                 return limit
             group = query.get("group_name")
             matching = [p for p in self._people if group is None or p.group_name == group]
-            selected = matching[skip : skip + min(limit, MAX_PAGE)]
+            size = min(limit, MAX_PAGE)
+            # The users page calls skip_num a page ("表示第一页"), the groups page an offset.
+            start = skip * size if self._v5_skip == "page" else skip
+            selected = matching[start : start + size]
         return json_response({"data": {"identities_list": [person_entry(p) for p in selected]}})
 
     async def _groups(self, request: web.Request) -> web.Response:

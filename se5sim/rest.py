@@ -5,27 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import logging
 import time
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from aiohttp import web
 
+from .configs import Configs
 from .envelopes import (
     Handler,
     Routes,
     init_error,
     json_response,
-    request_json,
-    v5_bad_request,
     v5_error,
     v6_body,
     v6_error,
 )
-from .faults import RELAY_FAILURE_MODES, Gate, RelayFailureMode
 from .history import History
 from .history_api import HistoryApi
 from .model import Dialect, SimDevice
 from .people import People
-from .people_api import PeopleApi
+from .people_api import PeopleApi, V5Skip
+from .relays import Relays
 from .system import BoxIdentity
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,13 +32,10 @@ _LOGGER = logging.getLogger(__name__)
 type FailureMode = Literal["init", "http500"]
 
 FAILURE_MODES: Final[tuple[FailureMode, ...]] = ("init", "http500")
-RELAY_MODES: Final = frozenset({"opendoor", "closedoor", "alarm"})
 
 V5_DEVICES_PATH: Final = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH: Final = "/sophon/v2/face/getmediadevices"
 EVENT_ACTION_PATH: Final = "/SophonFogSys/api/EventAction"
-V5_CONFIGS_PATH: Final = "/SophonConfig/api/Configs"
-V6_CONFIGS_PATH: Final = "/sophon/v2/face/getconfigs"
 
 
 @dataclass(slots=True)
@@ -102,33 +98,13 @@ class BoxState:
     people: People
     history: History
     identity: BoxIdentity
-    v6_door_api: bool = False
-    """Whether a V6 box answers the V5 ``EventAction`` call (undocumented on V6)."""
-    relay_actions: list[dict[str, Any]] = field(default_factory=list)
-    relay_failure: RelayFailureMode | None = None
-    relay_gate: Gate = field(default_factory=Gate)
+    relays: Relays
+    configs: Configs
+    v6_legacy_routes: bool = False
+    """Whether a V6 box still answers the V5 device list and ``EventAction`` (undocumented)."""
+    v5_skip: V5Skip = "offset"
+    """How the V5 users call reads ``skip_num``."""
     faults: RestFaults = field(default_factory=RestFaults)
-
-    def set_relay_failure(self, mode: RelayFailureMode | None) -> None:
-        """Make ``EventAction`` fail (None: answer again); held requests are let go."""
-        if mode is not None and mode not in RELAY_FAILURE_MODES:
-            raise ValueError(f"mode must be one of {RELAY_FAILURE_MODES}, not {mode!r}")
-        self.relay_failure = mode
-        if mode != "timeout":
-            self.relay_gate.release()
-
-    def configs(self) -> dict[str, Any]:
-        """A few of the box's configuration entries (no secrets: none are needed here)."""
-        configs: dict[str, Any] = {
-            "DUPLICATE_REMOVAL_TIMEOUT": 6,
-            "THRESHOLD": 82,
-            "PRODUCT_TYPE": "SE5",
-            "DEV_SNO": "EEIGVB000120210629172137",  # a cloud code: never the box's identity
-            "EVENT_WORK_MODE": "opendoor",
-        }
-        if self.identity.mac_hex is not None:
-            configs["BOX_MAC"] = self.identity.mac_hex
-        return configs
 
 
 class RestApi:
@@ -141,24 +117,23 @@ class RestApi:
     def __init__(self, state: BoxState) -> None:
         self._state = state
         dialect = state.dialect
-        people = PeopleApi(state.people)
+        people = PeopleApi(state.people, v5_skip=state.v5_skip)
         history = HistoryApi(state.history)
         self._routes: Routes = {
-            EVENT_ACTION_PATH: {"PUT": self._event_action},
             **people.routes(dialect),
             **history.routes(),
+            **state.configs.routes(),
         }
-        if dialect == "v5":
+        if dialect == "v5" or state.v6_legacy_routes:
             self._routes[V5_DEVICES_PATH] = {"GET": self._devices_v5}
-            self._routes[V5_CONFIGS_PATH] = {"GET": self._configs_v5}
-        else:
+            self._routes[EVENT_ACTION_PATH] = {"PUT": state.relays.handle}
+        if dialect == "v6":
             self._routes[V6_DEVICES_PATH] = {"POST": self._devices_v6}
-            self._routes[V6_CONFIGS_PATH] = {"POST": self._configs_v6}
-            if not state.v6_door_api:
-                del self._routes[EVENT_ACTION_PATH]
-        self._prefixes: Routes = {**people.prefixes(dialect), **history.prefixes()}
-        if dialect == "v5":
-            self._prefixes[V5_CONFIGS_PATH + "/"] = {"GET": self._configs_v5}
+        self._prefixes: Routes = {
+            **people.prefixes(dialect),
+            **history.prefixes(),
+            **state.configs.prefixes(),
+        }
 
     def application(self) -> web.Application:
         """A new aiohttp application serving this API."""
@@ -208,56 +183,3 @@ class RestApi:
             return body
         entries = [device.v6_entry() for device in self._state.devices.values()]
         return json_response({"devices": entries})
-
-    async def _configs_v5(self, request: web.Request) -> web.Response:
-        configs = self._state.configs()
-        name = request.path.removeprefix(V5_CONFIGS_PATH).strip("/")
-        if name:
-            if name not in configs:
-                return v5_error(404, 40400, "NOT_FOUND", f"no configuration {name}")
-            configs = {name: configs[name]}
-        return json_response({"data": configs})
-
-    async def _configs_v6(self, request: web.Request) -> web.Response:
-        body = await v6_body(request)
-        if isinstance(body, web.Response):
-            return body
-        configs = self._state.configs()
-        name = body.get("config_name")
-        if name is not None:
-            if name not in configs:
-                return v6_error(400, "INVALID_ARGUMENTS", "config_name")
-            configs = {name: configs[name]}
-        return json_response(configs)
-
-    async def _event_action(self, request: web.Request) -> web.Response:
-        try:
-            body = await request_json(request)
-        except ValueError:
-            return v5_error(400, 40001, "UNSUPPORT_CONTENT_TYPE", "the body must be JSON")
-        actions = body.get("action") if isinstance(body, dict) else None
-        if not isinstance(actions, list) or not actions:
-            return v5_bad_request("'action' must be a non-empty list")
-        for action in actions:
-            if (
-                not isinstance(action, dict)
-                or not isinstance(action.get("action_ip"), str)
-                or not action["action_ip"]
-                or action.get("action_mode") not in RELAY_MODES
-            ):
-                return v5_bad_request(
-                    "each action needs an action_ip and an action_mode in "
-                    + ", ".join(sorted(RELAY_MODES))
-                )
-        self._state.relay_actions.append(body)
-        failure = self._state.relay_failure
-        if failure == "timeout":
-            await self._state.relay_gate.hold()
-        elif failure == "http500":
-            return web.Response(status=500, text="Internal Server Error")
-        elif failure == "error":
-            return v5_error(500, 50000, "INTERNAL_ERROR", "the relay did not answer")
-        _LOGGER.info("REST: relay action %s", actions)
-        return json_response(
-            {"data": {"message": "success", "action_mode": actions[0]["action_mode"]}}
-        )

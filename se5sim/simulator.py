@@ -11,6 +11,7 @@ from typing import Self
 
 from . import faults
 from .box import FROM_SEED, BoxBase
+from .configs import ConfigFailureMode
 from .faults import Gate, RelayFailureMode, SystemFailureMode
 from .listeners import PortListener
 from .model import PersonType, SentRecognition, SubscriptionRecord
@@ -125,7 +126,8 @@ class Simulator(BoxBase):
             listener.close_port()
         await self._socket.close_all(abrupt=abrupt)
         self._system.gate.release()
-        self._state.relay_gate.release()
+        self._state.relays.gate.release()
+        self._state.configs.gate.release()
         for listener in (self._ws, self._rest, self._system_listener):
             await listener.stop()
 
@@ -326,14 +328,27 @@ class Simulator(BoxBase):
 
         ``"error"``: an error envelope; ``"http500"``; ``"timeout"``: never answers.
         """
-        self._state.set_relay_failure(mode)
+        self._state.relays.set_failure(mode)
 
     def clear_relay_failure(self) -> None:
         """``EventAction`` answers again; held requests are let go."""
-        self._state.set_relay_failure(None)
+        self._state.relays.set_failure(None)
+
+    def fail_config_writes(self, mode: ConfigFailureMode | None) -> None:
+        """Make configuration writes fail until cleared (None); the writes are still recorded.
+
+        ``"refuse"``: V5 lists the entries in ``failed_configs``, V6 answers
+        ``INVALID_ARGUMENTS``; ``"error"``: HTTP 500 with an error envelope; ``"timeout"``: no
+        answer until cleared (then the write is carried out).
+        """
+        self._state.configs.set_failure(mode)
 
     @property
     def held_requests(self) -> int:
-        """Requests held by a ``"timeout"`` fault (system API and relay) right now."""
-        gates: tuple[Gate, ...] = (self._system.gate, self._state.relay_gate)
+        """Requests held by a ``"timeout"`` fault (system API, relay, configuration) now."""
+        gates: tuple[Gate, ...] = (
+            self._system.gate,
+            self._state.relays.gate,
+            self._state.configs.gate,
+        )
         return sum(gate.held for gate in gates)

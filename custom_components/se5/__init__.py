@@ -14,11 +14,13 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from . import person_sensors
 from .blueprint_install import async_setup_blueprints
+from .button import async_flag_deprecated_buttons
 from .client import (
     BoxInfo,
     Dialect,
@@ -40,6 +42,7 @@ from .coordinator import (
     Se5HealthCoordinator,
     Se5PeopleCoordinator,
     Se5PushCoordinator,
+    Se5SettingsCoordinator,
     async_list_devices,
 )
 from .data import Se5ConfigEntry, Se5Data
@@ -93,15 +96,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_DIALECT: client.dialect.value}
         )
-    try:
-        door_api = await client.probe_door_api()
-    except Se5Error:
-        door_api = client.dialect is Dialect.V5  # documented for V5 only
-
     registry = Se5Registry(hass, entry, entry.unique_id)
     device_list = Se5DeviceCoordinator(hass, entry, client, entry.unique_id, devices)
     people = Se5PeopleCoordinator(hass, entry, client)
     health = Se5HealthCoordinator(hass, entry, client)
+    settings = Se5SettingsCoordinator(hass, entry, client)
     recent = Se5Recent(hass, entry, client)
     await recent.async_load()
     entry.async_on_unload(recent.async_unload)  # also when a later step fails
@@ -118,15 +117,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     # Neither is needed to follow recognitions: their entities wait for a later refresh.
     await people.async_refresh()
     await health.async_refresh()
+    await settings.async_refresh()  # before the stream starts: it reads scores with the scale
+    push.stream.score_scale = client.score_scale
     await async_load_labels(hass)  # the logbook describes recognitions from the cache
 
     data = Se5Data(
-        client, box, door_api, registry, device_list, people, health, push, recovery, recent
+        client, box, registry, device_list, people, health, push, recovery, recent, settings
     )
     entry.runtime_data = data
     await data.async_sync()
     _async_wire(entry, data)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    @callback
+    def started(hass: HomeAssistant) -> None:
+        async_flag_deprecated_buttons(hass, entry)
+
+    entry.async_on_unload(async_at_started(hass, started))
     async_enable_scene_cameras(hass, entry)
     person_sensors.async_check(hass, entry)
     push.async_start()
@@ -192,6 +199,11 @@ def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
             data.registry.async_update_box(data.box, firmware)
 
     @callback
+    def settings_updated() -> None:
+        # A scale the box tells (or changes) applies to the next frames and history reads.
+        push.stream.score_scale = data.client.score_scale
+
+    @callback
     def connected(reconnected: bool) -> None:
         if reconnected:
             entry.async_create_task(
@@ -205,6 +217,7 @@ def _async_wire(entry: Se5ConfigEntry, data: Se5Data) -> None:
     entry.async_on_unload(data.devices.async_add_listener(devices_updated))
     entry.async_on_unload(data.people.async_add_listener(data.async_schedule_sync))
     entry.async_on_unload(data.health.async_add_listener(health_updated))
+    entry.async_on_unload(data.settings.async_add_listener(settings_updated))
     entry.async_on_unload(push.async_add_reconnect_hook(connected))
     entry.async_on_unload(push.async_add_recognition_listener(data.recovery.async_note))
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))

@@ -64,6 +64,8 @@ PEOPLE_INTERVAL: Final = timedelta(minutes=5)
 """How often the register of people is read again (also after each reconnection)."""
 HEALTH_INTERVAL: Final = timedelta(seconds=60)
 """How often the box's health is read."""
+SETTINGS_INTERVAL: Final = timedelta(seconds=60)
+"""How often the box's pass mode and score scale are read (with its health)."""
 UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
 """A box whose event stream stays down this long gets a repair issue."""
 
@@ -97,11 +99,15 @@ PLATFORMS: Final = [
     Platform.CAMERA,
     Platform.EVENT,
     Platform.IMAGE,
+    Platform.LOCK,
+    Platform.SELECT,
     Platform.SENSOR,
 ]
 
 SERVICE_OPEN_DOOR: Final = "open_door"
 ATTR_DURATION: Final = "duration"
+DOOR_REFUSALS_REPAIR: Final = 3
+"""Consecutive refusals of door commands after which a repair issue says the box refuses them."""
 
 ATTR_DEVICE_NAME: Final = "device_name"
 ATTR_IDENTITY_ID: Final = "identity_id"

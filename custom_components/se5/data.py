@@ -8,13 +8,14 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 
-from .client import BoxInfo, Person, PersonType, Se5Client
+from .client import BoxInfo, Dialect, Person, PersonType, Se5Client
 from .compat import device_by_identifier
 from .coordinator import (
     Se5DeviceCoordinator,
     Se5HealthCoordinator,
     Se5PeopleCoordinator,
     Se5PushCoordinator,
+    Se5SettingsCoordinator,
 )
 from .recent import Se5Recent
 from .recovery import Se5Recovery
@@ -29,8 +30,6 @@ class Se5Data:
 
     client: Se5Client
     box: BoxInfo
-    door_api: bool
-    """Whether the box answers the on-demand door call (EventAction)."""
     registry: Se5Registry
     devices: Se5DeviceCoordinator
     people: Se5PeopleCoordinator
@@ -39,6 +38,15 @@ class Se5Data:
     recovery: Se5Recovery
     recent: Se5Recent
     """The recent recognitions with their images (view, media source, card)."""
+    settings: Se5SettingsCoordinator
+    """The box's pass mode and score scale."""
+    door_refusals: int = 0
+    """Door commands the box refused in a row (a repair issue from three on)."""
+
+    @property
+    def door_api(self) -> bool:
+        """Whether the box documents the on-demand door call (`EventAction`): V5 firmware."""
+        return self.client.dialect is Dialect.V5
 
     @property
     def box_uid(self) -> str:

@@ -30,6 +30,7 @@ async def async_get_config_entry_diagnostics(
     if CONF_PEOPLE in options:
         options[CONF_PEOPLE] = f"{len(options[CONF_PEOPLE])} followed"
     health = data.health.data
+    settings = data.settings.data
     return {
         "entry": {
             "data": async_redact_data(dict(entry.data), _TO_REDACT),
@@ -40,6 +41,12 @@ async def async_get_config_entry_diagnostics(
         "box": async_redact_data(asdict(data.box), _TO_REDACT),
         "dialect": push.dialect.value,
         "door_api": data.door_api,
+        "door_refusals": data.door_refusals,
+        "settings": {
+            "last_update_success": data.settings.last_update_success,
+            "pass_mode": None if settings is None else settings.pass_mode,
+            "score_scale": data.client.score_scale,
+        },
         "devices": [_device(device) for device in data.devices.data.values()],
         "followed": [device.id for device in data.devices.followed],
         "missing": sorted(data.devices.missing_since),

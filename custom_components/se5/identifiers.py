@@ -26,6 +26,24 @@ def escape(value: str) -> str:
     return value.replace("%", "%25").replace("_", "%5F")
 
 
+def unescape(value: str) -> str:
+    """The id `escape` was given."""
+    return value.replace("%5F", "_").replace("%25", "%")
+
+
+def device_prefix(box_uid: str) -> str:
+    """What every identifier and unique id of the box's cameras, gates and readers starts with."""
+    return f"{escape(box_uid)}_{DEVICE}_"
+
+
+def device_id_from_unique_id(box_uid: str, unique_id: str, key: str) -> str | None:
+    """The box's device id in a device entity's unique id of `key`; None when it is not one."""
+    prefix, suffix = device_prefix(box_uid), f"_{key}"
+    if not unique_id.startswith(prefix) or not unique_id.endswith(suffix):
+        return None
+    return unescape(unique_id[len(prefix) : -len(suffix)])
+
+
 def box_identifier(box_uid: str) -> tuple[str, str]:
     """The box's identifier."""
     return (DOMAIN, escape(box_uid))
@@ -33,7 +51,7 @@ def box_identifier(box_uid: str) -> tuple[str, str]:
 
 def device_identifier(box_uid: str, device_id: str) -> tuple[str, str]:
     """A camera's, gate's or reader's identifier."""
-    return (DOMAIN, f"{escape(box_uid)}_{DEVICE}_{escape(device_id)}")
+    return (DOMAIN, f"{device_prefix(box_uid)}{escape(device_id)}")
 
 
 def person_identifier(box_uid: str, identity_id: str) -> tuple[str, str]:

@@ -1,4 +1,8 @@
-"""The integration's actions: `se5.open_door`."""
+"""The integration's actions: `se5.open_door` (deprecated: the doors are locks now).
+
+It keeps working as it did, with the correct door command once per distinct device, so that
+no automation breaks; each use raises one repair issue that points to `lock.open`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,13 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 
-from .client import Device
+from .client import MAX_DURATION, MIN_DURATION, Device
 from .compat import vol
 from .const import ATTR_DURATION, DOMAIN, SERVICE_OPEN_DOOR
 from .door import async_open_door
@@ -22,7 +30,9 @@ if TYPE_CHECKING:
 OPEN_DOOR_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
-        vol.Optional(ATTR_DURATION): vol.All(vol.Coerce(int), vol.Range(min=1, max=300)),
+        vol.Optional(ATTR_DURATION): vol.All(
+            vol.Coerce(int), vol.Range(min=MIN_DURATION, max=MAX_DURATION)
+        ),
     }
 )
 
@@ -32,7 +42,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions."""
 
     async def open_door(call: ServiceCall) -> None:
-        targets = [_resolve(hass, device_id) for device_id in call.data[ATTR_DEVICE_ID]]
+        _async_flag_deprecated_action(hass)
+        # One command per distinct door, however often it was named.
+        distinct: dict[tuple[str, str], tuple[Se5Data, Device]] = {}
+        for device_id in dict.fromkeys(call.data[ATTR_DEVICE_ID]):
+            data, device = _resolve(hass, device_id)
+            distinct.setdefault((data.registry.entry.entry_id, device.id), (data, device))
+        targets = list(distinct.values())
         duration: int | None = call.data.get(ATTR_DURATION)
         results = await asyncio.gather(
             *(async_open_door(data, device, duration) for data, device in targets),
@@ -54,6 +70,24 @@ def async_setup_services(hass: HomeAssistant) -> None:
             ) from errors[0]
 
     hass.services.async_register(DOMAIN, SERVICE_OPEN_DOOR, open_door, schema=OPEN_DOOR_SCHEMA)
+
+
+DEPRECATED_ACTION_ISSUE = "deprecated_open_door_action"
+
+
+@callback
+def _async_flag_deprecated_action(hass: HomeAssistant) -> None:
+    """One repair issue (not one per call) saying the action is deprecated for `lock.open`."""
+    if ir.async_get(hass).async_get_issue(DOMAIN, DEPRECATED_ACTION_ISSUE) is not None:
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        DEPRECATED_ACTION_ISSUE,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=DEPRECATED_ACTION_ISSUE,
+    )
 
 
 def _resolve(hass: HomeAssistant, ha_device_id: str) -> tuple[Se5Data, Device]:

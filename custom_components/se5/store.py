@@ -28,7 +28,8 @@ from .client import Base64Image, ImageSelection, PersonType, Recognition, as_jpe
 
 type ImageKind = Literal["face", "scene", "registered"]
 IMAGE_KINDS: tuple[ImageKind, ...] = ("face", "scene", "registered")
-type ImageFetcher = Callable[[str, datetime], Awaitable[bytes | None]]
+type ImageFetcher = Callable[[str, datetime | str], Awaitable[bytes | None]]
+"""Fetches a recovered image by id and event time (the box's own time value when known)."""
 type PhotoListener = Callable[[str, bytes | None], None]
 """Called with an identity id and its registered photo kept, or None once it is dropped."""
 
@@ -67,6 +68,8 @@ class StoredRecognition:
     face_image_id: str | None = None
     """Recovered ones: the image id on the box, fetched on first request."""
     scene_image_id: str | None = None
+    box_time: str | None = None
+    """Recovered ones: the event's time as the box wrote it, which its image calls take."""
     size: int = field(default=0, init=False)
     """Memory its own images hold (their bytes, or their base64 text as sent)."""
 
@@ -133,6 +136,7 @@ def from_recognition(
         has_registered=registered is not None and bool(recognition.identity_id),
         face_image_id=recognition.face_image_id if images.face and face is None else None,
         scene_image_id=recognition.scene_image_id if images.scene and scene is None else None,
+        box_time=recognition.box_time,
     )
     return record, registered
 
@@ -317,7 +321,7 @@ class RecognitionStore:
     async def _async_fetch(
         self, fetch: ImageFetcher, record: StoredRecognition, kind: ImageKind, image_id: str
     ) -> bytes | None:
-        image = await fetch(image_id, record.timestamp)
+        image = await fetch(image_id, record.box_time or record.timestamp)
         if image is not None and self._records.get(record.id) is record:
             if kind == "face":
                 record.face, record.face_image_id = image, None

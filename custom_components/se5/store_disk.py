@@ -87,6 +87,7 @@ def write(folder: Path, record: StoredRecognition) -> None:
         "live": record.live,
         "face_image_id": record.face_image_id,
         "scene_image_id": record.scene_image_id,
+        "box_time": record.box_time,
         "images": [kind for kind, data in images.items() if data is not None],
         "registered": record.has_registered,
     }
@@ -145,6 +146,7 @@ def _record(folder: Path, meta: dict[str, Any]) -> tuple[StoredRecognition, byte
         has_registered=registered is not None,
         face_image_id=meta.get("face_image_id"),
         scene_image_id=meta.get("scene_image_id"),
+        box_time=box_time if isinstance(box_time := meta.get("box_time"), str) else None,
     )
     return record, registered
 

@@ -1,4 +1,9 @@
-"""Door relays and probes: EventAction in both dialects, relay faults, the event-socket probe."""
+"""Doors: exactly the door asked (relay IP, TCP port, channel), sent once; the socket probe.
+
+The simulator is strict (the default): a command whose port is no relay's `net_port`, channel
+0, a duration outside 1..254 or an empty action list is refused with the box's 400, so the
+misreading the client once shared with it (the channel sent as the port, channel 0) fails here.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,17 @@ from custom_components.se5.client import (
     Dialect,
     Relay,
     Se5ApiError,
-    Se5BoxStartingError,
     Se5Client,
     Se5ConnectionError,
+    Se5NotABoxError,
+    Se5RelayIncompleteError,
     Se5ServerError,
+    Se5UnconfirmedError,
     probe_event_socket,
 )
+from custom_components.se5.client.doors import default_duration, relay_missing
 from se5sim import Simulator
-from tests.helpers import Handler, start_http_server
+from tests.helpers import Handler, start_http_server, wait_for
 
 MakeSim = Callable[..., Awaitable[Simulator]]
 
@@ -57,6 +65,15 @@ async def fake_server() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
         await runner.cleanup()
 
 
+def _relay(entry: dict[str, Any]) -> Relay:
+    return Relay(
+        ip=entry["ip"],
+        net_port=entry["net_port"],
+        door_port=entry["door_port"],
+        delay_time=entry["delay_time"],
+    )
+
+
 async def test_device_relays_in_both_dialects(
     sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
 ) -> None:
@@ -65,100 +82,128 @@ async def test_device_relays_in_both_dialects(
         if expected.relay is None:
             assert device.relay is None
         else:
-            assert device.relay == Relay(
-                ip=expected.relay["ip"],
-                net_port=expected.relay["net_port"],
-                door_port=expected.relay["door_port"],
-                delay_time=expected.relay["delay_time"],
-            )
+            assert device.relay == _relay(expected.relay)
     assert any(device.relay for device in devices)
 
 
-async def test_probe_door_api(make_sim: MakeSim, session: aiohttp.ClientSession) -> None:
-    for kwargs, expected in (
-        ({"dialect": "v5"}, True),
-        ({"dialect": "v6"}, False),
-        ({"dialect": "v6", "v6_door_api": True}, True),
-    ):
-        sim = await make_sim(**kwargs)
-        client = Se5Client(session, "127.0.0.1", sim.rest_port)
-        assert await client.probe_door_api() is expected
-        assert sim.relay_actions == []  # the probe opened nothing
+async def test_each_door_of_a_multi_door_relay_opens_alone(
+    make_sim: MakeSim, session: aiohttp.ClientSession
+) -> None:
+    """Front gate, Back door and Parking entrance share one relay, each on its own channel."""
+    sim = await make_sim(dialect="v5")
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5)
+    gates = [d for d in await client.list_devices() if d.relay is not None]
+    assert len({(g.relay.ip, g.relay.net_port) for g in gates if g.relay}) == 1
+    assert len({g.relay.door_port for g in gates if g.relay}) == len(gates) >= 2
+    for gate in gates:
+        assert gate.relay is not None
+        seconds = await client.open_door(gate.relay)
+        assert seconds == gate.relay.delay_time
+        pulse = sim.relay_pulses[-1]
+        assert (pulse.ip, pulse.port, pulse.channel, pulse.mode, pulse.seconds) == (
+            gate.relay.ip,
+            gate.relay.net_port,
+            gate.relay.door_port,
+            "opendoor",
+            gate.relay.delay_time,
+        )
+        assert sim.relay_actions[-1] == {
+            "action": [
+                {
+                    "action_ip": gate.relay.ip,
+                    "action_port": str(gate.relay.net_port),  # a string, as the page types it
+                    "action_mode": "opendoor",
+                    "action_duration": gate.relay.delay_time,
+                    "logic_port": gate.relay.door_port,
+                }
+            ]
+        }
+    assert len(sim.relay_pulses) == len(gates)  # one pulse per command, on its own channel
+
+
+async def test_close_door(make_sim: MakeSim, session: aiohttp.ClientSession) -> None:
+    sim = await make_sim(dialect="v5")
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5)
+    relay = _relay(next(d.relay for d in sim.devices if d.relay))
+    await client.close_door(relay)
+    action = sim.relay_actions[0]["action"][0]
+    assert action == {
+        "action_ip": relay.ip,
+        "action_port": str(relay.net_port),
+        "action_mode": "closedoor",
+        "logic_port": relay.door_port,
+    }  # no duration: the page says it only applies to opendoor
+    assert [(p.channel, p.mode, p.seconds) for p in sim.relay_pulses] == [
+        (relay.door_port, "closedoor", None)
+    ]
+
+
+async def test_durations(make_sim: MakeSim, session: aiohttp.ClientSession) -> None:
+    sim = await make_sim(dialect="v5")
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5)
+    relay = _relay(next(d.relay for d in sim.devices if d.relay))
+    assert await client.open_door(relay, duration=1) == 1
+    assert await client.open_door(relay, duration=254) == 254
+    for bad in (0, 255, -1, 1000):
+        with pytest.raises(ValueError, match=r"1\.\.254"):
+            await client.open_door(relay, duration=bad)
+    assert [p.seconds for p in sim.relay_pulses] == [1, 254]  # nothing else was sent
+    assert len(sim.relay_actions) == 2
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "expected"),
+    ("delay", "expected"), [(None, 5), (0, 1), (-3, 1), (3, 3), (254, 254), (255, 254), (600, 254)]
+)
+def test_default_duration_is_the_relays_clamped(delay: int | None, expected: int) -> None:
+    assert default_duration(Relay(ip="127.0.0.20", delay_time=delay)) == expected
+
+
+@pytest.mark.parametrize(
+    ("net_port", "door_port", "missing"),
     [
-        (200, {"data": {"message": "success"}}, True),
-        (400, {"error": {"code": 40000, "message": "bad", "status": "BAD_REQUEST"}}, True),
-        (404, {"error": {"code": 40400, "message": "no", "status": "NOT_FOUND"}}, False),
-        (404, "Not Found", False),
-        (405, "Method Not Allowed", False),
-        (200, "<html>router</html>", False),
+        (None, 1, ("port",)),
+        (0, 1, ("port",)),
+        (70000, 1, ("port",)),
+        (6722, None, ("channel",)),
+        (6722, 0, ("channel",)),  # 0 would open every door on the relay
+        (None, None, ("port", "channel")),
+        (6722, 2, ()),
     ],
 )
-async def test_probe_door_api_answers(
+async def test_an_incomplete_relay_is_refused_before_anything_is_sent(
+    make_sim: MakeSim,
     session: aiohttp.ClientSession,
-    socket_enabled: None,
-    fake_server: Callable[[Handler], Awaitable[int]],
-    status: int,
-    body: Any,
-    expected: bool,
+    net_port: int | None,
+    door_port: int | None,
+    missing: tuple[str, ...],
 ) -> None:
-    async def answer(request: web.Request) -> web.Response:
-        assert request.method == "PUT"
-        assert await request.json() == {"action": []}
-        if isinstance(body, dict):
-            return web.json_response(body, status=status)
-        return web.Response(status=status, text=body)
-
-    port = await fake_server(answer)
-    client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5)
-    assert await client.probe_door_api() is expected
-
-
-async def test_probe_door_api_propagates_connection_errors(
-    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
-) -> None:
-    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
-    sim.fail_rest("init", count=1)
-    with pytest.raises(Se5BoxStartingError):
-        await client.probe_door_api()
-    await sim.go_down()
-    with pytest.raises(Se5ConnectionError):
-        await client.probe_door_api()
+    relay = Relay(ip="127.0.0.20", net_port=net_port, door_port=door_port, delay_time=3)
+    assert relay_missing(relay) == missing
+    if not missing:
+        return
+    sim = await make_sim(dialect="v5")
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5)
+    for call in (client.open_door(relay), client.close_door(relay)):
+        with pytest.raises(Se5RelayIncompleteError) as caught:
+            await call
+        assert caught.value.missing == missing
+    assert sim.relay_actions == []
 
 
-async def test_open_door_duration_from_the_relay(
-    make_sim: MakeSim, session: aiohttp.ClientSession, dialect: Dialect
-) -> None:
-    sim = await make_sim(dialect=dialect.value, v6_door_api=True)
-    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=dialect)
-    relay = {"ip": "10.1.1.1", "net_port": 6722, "door_port": 2, "delay_time": 3}
-    door = sim.add_device("Door", "photo", relay=relay)
-    device = next(d for d in await client.list_devices() if d.id == door.id)
-    assert device.relay == Relay(ip="10.1.1.1", net_port=6722, door_port=2, delay_time=3)
-    await client.open_door(device.relay)
-    await client.open_door(Relay(ip="10.0.0.9", door_port=2), mode="alarm")
-    await client.open_door(device.relay, mode="closedoor", duration=1, logic_port=1)
-    actions = [body["action"][0] for body in sim.relay_actions]
-    assert actions[0] == {
-        "action_ip": device.relay.ip,
-        "action_port": str(device.relay.door_port),
-        "action_mode": "opendoor",
-        "action_duration": 3,
-        "logic_port": 0,
-    }
-    assert (actions[1]["action_duration"], actions[1]["action_mode"]) == (5, "alarm")
-    assert (actions[2]["action_duration"], actions[2]["logic_port"]) == (1, 1)
+async def test_a_v6_box_has_no_door_call(make_sim: MakeSim, session: aiohttp.ClientSession) -> None:
+    """V6 documents none: the simulated V6 box answers not found (in V6's envelope)."""
+    sim = await make_sim(dialect="v6")
+    client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V6)
+    relay = _relay(next(d.relay for d in sim.devices if d.relay))
+    with pytest.raises(Se5ApiError, match="NOT_FOUND"):
+        await client.open_door(relay)
+    assert sim.relay_actions == []
 
 
 async def test_relay_faults(make_sim: MakeSim, session: aiohttp.ClientSession) -> None:
     sim = await make_sim(dialect="v5")
     client = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5)
-    # A short timeout only where the box never answers (never raced against an answer).
-    hurried = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5, timeout=0.3)
-    relay = Relay(ip="192.168.10.20", door_port=1, delay_time=3)
+    relay = _relay(next(d.relay for d in sim.devices if d.relay))
     sim.fail_relay("error")
     with pytest.raises(Se5ApiError) as caught:
         await client.open_door(relay)
@@ -166,12 +211,31 @@ async def test_relay_faults(make_sim: MakeSim, session: aiohttp.ClientSession) -
     sim.fail_relay("http500")
     with pytest.raises(Se5ServerError):
         await client.open_door(relay)
-    sim.fail_relay("timeout")
-    with pytest.raises(Se5ConnectionError, match="no answer"):
-        await hurried.open_door(relay)
+    sim.fail_relay("timeout")  # the box never answers: only this client's wait is short
+    waiting = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5, timeout=1.0)
+    # It went out and no answer came: it may have opened the door; it is not sent again.
+    with pytest.raises(Se5UnconfirmedError, match="no answer"):
+        await waiting.open_door(relay)
     sim.clear_relay_failure()
     await client.open_door(relay)
-    assert len(sim.relay_actions) == 4  # every request reached the box
+    assert len(sim.relay_actions) == 4  # every command reached the box exactly once
+    await wait_for(lambda: len(sim.relay_pulses) == 2, what="the held command carried out")
+    # The refused ones did nothing; the unanswered one was carried out once the box got to
+    # it (as its error said it might be), and the last one: each once.
+
+
+async def test_a_door_answer_without_data_is_no_success(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    fake_server: Callable[[Handler], Awaitable[int]],
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    port = await fake_server(answer)
+    relay = Relay(ip="127.0.0.20", net_port=6722, door_port=1)
+    with pytest.raises(Se5NotABoxError):
+        await Se5Client(session, "127.0.0.1", port).open_door(relay)
 
 
 async def test_probe_event_socket(sim: Simulator, session: aiohttp.ClientSession) -> None:

@@ -97,11 +97,14 @@ async def test_events_with_their_images(
     assert len(events) == 12
     for event, expected in zip(events, sent, strict=True):
         assert_matches(event, expected)
-        face = await client.get_event_image(event.face_image_id or "", event.timestamp)
+        # The event's own time value, as the box wrote it, goes with its image calls.
+        assert event.box_time is not None
+        assert float(event.box_time) == expected.timestamp_ms / 1000
+        face = await client.get_event_image(event.face_image_id or "", event.box_time)
         assert face == expected.face_jpeg
         if dialect is Dialect.V5:  # V6 keeps no scene photo
             assert event.scene_image_id is not None
-            assert await client.get_event_image(event.scene_image_id, event.timestamp) == (
+            assert await client.get_event_image(event.scene_image_id, event.box_time) == (
                 expected.scene_jpeg
             )
         else:
@@ -126,6 +129,11 @@ async def test_image_with_the_wrong_time_or_id(
     later = event.timestamp + timedelta(hours=1)
     assert await client.get_event_image(event.face_image_id, later) is None
     assert await client.get_event_image("no-such-image", event.timestamp) is None
+    # The strict box finds an image by its event's exact time; a datetime of the same
+    # millisecond is written as that value too (what a record kept before box_time has).
+    assert await client.get_event_image(event.face_image_id, event.timestamp) is not None
+    nudged = str(float(event.box_time or "0") + 0.001)
+    assert await client.get_event_image(event.face_image_id, nudged) is None
 
 
 async def test_since_and_until_bounds(

@@ -34,7 +34,7 @@ from custom_components.se5.client import (
     parse_frame,
 )
 from custom_components.se5.client.parse import FRAME_MAX_VALUES, NAME_MAX, TEXT_MAX
-from custom_components.se5.client.people import MAX_GROUPS, MAX_PERSON_GROUPS
+from custom_components.se5.client.people import MAX_GROUPS, MAX_PERSON_GROUPS, V5_PAGE_SIZE
 from custom_components.se5.client.rest import MAX_DEVICES
 from custom_components.se5.client.system import SERIAL_MAX
 from tests.client.conftest import FAST_BACKOFF
@@ -331,7 +331,8 @@ async def test_groups_that_never_end_are_read_up_to_the_cap(
 
     hostile.groups = endless
     await client_for(hostile, session).list_people(page_size=100)
-    assert hostile.hits["/SophonFogSys/api/groups"] <= MAX_GROUPS // 100 + 2
+    # V5 pages are 10 entries at most (each person carries a photo): 26 pages of groups.
+    assert hostile.hits["/SophonFogSys/api/groups"] <= -(-MAX_GROUPS // V5_PAGE_SIZE) + 1
     # One page of people per group at most (each answers nobody).
     assert hostile.hits["/SophonFogSys/api/users"] == MAX_GROUPS
 
@@ -348,7 +349,8 @@ async def test_pages_of_one_new_person_each_end(
 
     hostile.users = one_each
     people = await client_for(hostile, session).list_people(page_size=100, limit=1_000)
-    assert hostile.hits["/SophonFogSys/api/users"] <= 1_000 // 100 + 1 + 2
+    # limit / page size, one per group, two more; not the 1,000 pages one new person each takes.
+    assert hostile.hits["/SophonFogSys/api/users"] <= 1_000 // V5_PAGE_SIZE + 1 + 2
     assert len(people) == hostile.hits["/SophonFogSys/api/users"]
 
 

@@ -227,11 +227,28 @@ def test_score_scales(raw: Any, score: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "score"),
-    [(82.05, 0.8205), (0.9, 0.009), (1, 0.01), (0, 0.0), (100, 1.0), (150, 1.0), ("27.69", 0.2769)],
+    ("raw", "scale", "score"),
+    [
+        # The box's scale, once it told it (PrettyScore, THRESHOLD, MATCH_THRESHOLD).
+        (82.05, 100, 0.8205),
+        (0.9, 100, 0.009),
+        (1, 100, 0.01),
+        (0, 100, 0.0),
+        (150, 100, 1.0),
+        ("27.69", 100, 0.2769),
+        (0.62, 1, 0.62),
+        (1, 1, 1.0),
+        (82.05, 1, 0.8205),  # cannot be on 0..1: judged by its value
+        # Unknown: each value judged alone (the V6 push example sends 0.62, its table 0..100).
+        (0.6231614351272583, None, 0.6231614351272583),
+        (82.05, None, 0.8205),
+    ],
 )
-def test_v6_scores_are_always_on_the_hundred_scale(raw: Any, score: float) -> None:
-    rec = parse_event({"media_device_id": "d", "score": raw})
+@pytest.mark.parametrize("device_key", ["device_id", "media_device_id"], ids=["v5", "v6"])
+def test_scores_read_with_the_boxs_scale(
+    raw: Any, scale: int | None, score: float, device_key: str
+) -> None:
+    rec = parse_event({device_key: "d", "score": raw}, score_scale=scale)
     assert rec.score == pytest.approx(score)
     assert rec.raw_score == pytest.approx(float(raw))
 

@@ -277,13 +277,25 @@ def test_v6_history_example() -> None:
         face_image_id="001628066406.650539",
         scene_image_id=None,
         registered_image_id="1e644cc0",
+        box_time="1628066406.608026",  # as the box wrote it: its image calls take it so
     )
 
 
-@pytest.mark.parametrize(("raw", "score"), [(0.9, 0.009), (1, 0.01), (82.05, 0.8205)])
-def test_v6_history_scores_are_on_the_hundred_scale(raw: float, score: float) -> None:
+@pytest.mark.parametrize(
+    ("raw", "scale", "score"),
+    [
+        (0.9, 100, 0.009),
+        (1, 100, 0.01),
+        (82.05, 100, 0.8205),
+        (0.9, None, 0.9),
+        (82.05, None, 0.8205),
+    ],
+)
+def test_v6_history_scores_read_with_the_boxs_scale(
+    raw: float, scale: int | None, score: float
+) -> None:
     event = {**V6_EVENT, "media_device_info": {"media_device_id": "cam"}, "score": raw}
-    recognition = parse_history_event(event)
+    recognition = parse_history_event(event, scale)
     assert recognition is not None
     assert recognition.score == pytest.approx(score)
     assert recognition.raw_score == raw

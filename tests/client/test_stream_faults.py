@@ -273,9 +273,11 @@ async def test_long_frames_are_parsed_off_the_loop(
     threads: list[tuple[str, bool]] = []
     real_parse, real_decode = stream_module.parse_frame, bigframe_module.decode_frame
 
-    def recording_parse(data: str | bytes, images: ImageSelection) -> Recognition:
+    def recording_parse(
+        data: str | bytes, images: ImageSelection, *, score_scale: int | None = None
+    ) -> Recognition:
         threads.append(("parse", threading.current_thread() is threading.main_thread()))
-        return real_parse(data, images)
+        return real_parse(data, images, score_scale=score_scale)
 
     def recording_decode(data: str | bytes) -> Any:
         threads.append(("decode", threading.current_thread() is threading.main_thread()))

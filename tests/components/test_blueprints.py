@@ -1,7 +1,8 @@
 """The blueprints of custom_components/se5/blueprints, loaded by Home Assistant and run for real.
 
-A VIP at a gate opens its relay (the simulator's relay recorder sees the call) and a lock; a
-blacklisted person sends a notification whose image is that recognition's own face.
+A VIP at a gate unlocks its Door lock, which pulses exactly that gate's relay channel (the
+strict simulator records the pulse); a blacklisted person sends a notification whose image is
+that recognition's own face.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.se5.const import EVENT_SE5
 from se5sim import Simulator
-from tests.components.conftest import entry_for, ha_device, setup_entry
+from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
 from tests.helpers import wait_for
 
 BLUEPRINTS = Path(__file__).parents[2] / "custom_components" / "se5" / "blueprints" / "automation"
@@ -66,9 +67,8 @@ async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
     assert lobby_device is not None
 
     notified: list[ServiceCall] = []
-    unlocked: list[ServiceCall] = []
     hass.services.async_register("notify", "my_phone", notified.append)
-    hass.services.async_register("lock", "unlock", unlocked.append)
+    door = entity_id(hass, "lock", uid(entry, gate.id, "door"))
     assert await async_setup_component(
         hass,
         "automation",
@@ -83,7 +83,7 @@ async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
                             "camera": gate_device.id,
                             "person_types": ["vip"],
                             "min_score": 0,
-                            "locks": ["lock.front_door"],
+                            "door": [door],
                         },
                     },
                 },
@@ -108,26 +108,24 @@ async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
 
     # An employee at the gate: not a VIP, nobody on the blacklist: nothing happens.
     await sim.fire(gate.id, person_type="employee")
-    # A VIP at the gate: its relay opens (through the box) and the lock too; no notification.
+    # A VIP at the gate: its door lock opens exactly its relay's channel; no notification.
     vip = next(p for p in sim.people if p.person_type == "vip")
     await sim.fire(gate.id, identity_id=vip.identity_id)
-    await wait_for(lambda: sim.relay_actions, what="the relay call")
-    await wait_for(lambda: unlocked, what="the lock call")
-    assert len(sim.relay_actions) == 1
-    action = sim.relay_actions[0]["action"][0]
-    assert action["action_ip"] == gate.relay["ip"]
-    assert str(action["action_port"]) == str(gate.relay["door_port"])
-    assert unlocked[0].data["entity_id"] == ["lock.front_door"]
-    # The blueprint runs one at a time (mode: single): the next VIP only once this run ended,
-    # however late a busy machine ends it.
-    await wait_for(
-        lambda: hass.states.get("automation.let_vips_in").attributes["current"] == 0,  # type: ignore[union-attr]
-        what="the first run to end",
+    await wait_for(lambda: sim.relay_pulses, what="the relay pulse")
+    await hass.async_block_till_done()
+    pulse = sim.relay_pulses[0]
+    assert (pulse.ip, pulse.port, pulse.channel, pulse.mode, pulse.seconds) == (
+        gate.relay["ip"],
+        gate.relay["net_port"],
+        gate.relay["door_port"],
+        "opendoor",
+        gate.relay["delay_time"],
     )
-    # The box refusing the relay does not keep the lock shut.
+    assert hass.states.get(door).state == "unlocked"  # type: ignore[union-attr]
+    # The box refusing the door: the automation's run fails, nothing else is sent.
     sim.fail_relay("error")
     await sim.fire(gate.id, identity_id=vip.identity_id)
-    await wait_for(lambda: len(unlocked) == 2, what="the lock call with the relay failing")
+    await wait_for(lambda: len(sim.relay_actions) == 2, what="the refused command")
     sim.clear_relay_failure()
 
     # A blacklisted person in the lobby: a notification with that recognition's face.
@@ -146,7 +144,7 @@ async def test_vip_opens_the_door_and_blacklist_notifies_with_its_own_face(
     assert response.status == HTTPStatus.OK
     assert await response.read() == sent.face_jpeg
     assert len(sim.relay_actions) == 2  # the refused call, and no door for the blacklist
-    assert len(unlocked) == 2
+    assert len(sim.relay_pulses) == 1
 
     # A stranger on a camera not picked: no notification.
     third = next(d for d in sim.devices if d not in (gate, lobby))

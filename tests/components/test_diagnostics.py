@@ -24,7 +24,7 @@ async def test_diagnostics_redacted(
     sim: Simulator,
     dialect: str,
 ) -> None:
-    sim.devices[1].url = "rtsp://admin:s3cret@192.168.1.102:554/ch1"
+    sim.devices[1].url = "rtsp://admin:s3cret@127.0.0.102:554/ch1"
     entry = entry_for(sim)
     await setup_entry(hass, entry, sim)
     hub = entry.runtime_data.push
@@ -38,7 +38,7 @@ async def test_diagnostics_redacted(
     assert vip.identity_id not in text
     assert "/9j/" not in text
     assert "s3cret" not in text
-    assert diagnostics["devices"][1]["url"] == "rtsp://**REDACTED**@192.168.1.102:554/ch1"
+    assert diagnostics["devices"][1]["url"] == "rtsp://**REDACTED**@127.0.0.102:554/ch1"
     assert diagnostics["dialect"] == dialect
     assert diagnostics["stream"]["state"] == "connected"
     assert diagnostics["stream"]["recognitions"] == 1

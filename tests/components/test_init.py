@@ -43,9 +43,12 @@ async def test_devices_in_the_registry(
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     with_relay = [d for d in sim.devices if d.relay]
     assert len(with_relay) == 2
-    # Per camera: event, 4 sensors, 2 cameras, a door button when it has a relay; per box:
-    # connectivity, counter, registered people and 9 health sensors.
-    assert len(entities) == 3 * 7 + len(with_relay) + 12
+    # Per camera: event, 4 sensors, 2 cameras, a door lock when it has a relay; per box:
+    # connectivity, counter, registered people, 9 health sensors and the pass mode.
+    assert len(entities) == 3 * 7 + len(with_relay) + 13
+    assert {e.unique_id for e in entities if e.domain == "lock"} == {
+        uid(entry, d.id, "door") for d in with_relay
+    }
     assert all(e.has_entity_name for e in entities)
     assert all(e.translation_key for e in entities)
     assert all(str(e.unique_id).startswith(f"{sim.serial}_") for e in entities)

@@ -202,6 +202,32 @@ async def test_ready_demo(demo_factory: Callable[..., Demo]) -> None:
         assert sorted(_face_cards(dashboard)) == faces
         assert with_faces == [landing]  # one dashboard shows the demo's cards: no second copy
         assert [i for i in issues if not i.get("ignored")] == []
+        # The doors: a lock row under each gate's face, the pass mode in the box's card.
+        rows = [
+            row
+            for view in dashboard["views"]
+            for card in view["cards"]
+            for inner in [card, *card.get("cards", [])]
+            for row in inner.get("entities", [])
+            if isinstance(row, str)
+        ]
+        locks = sorted(e["entity_id"] for e in entities if e["entity_id"].startswith("lock."))
+        assert locks
+        assert sorted(row for row in rows if row.startswith("lock.")) == locks
+        assert any(row.startswith("select.") and row.endswith("_pass_mode") for row in rows)
+        # Pressing a door is visible: the simulator prints the pulse, the lock shows unlocked.
+        gate = next(lock for lock in locks if lock.startswith("lock.front_gate"))
+        async with session.post(
+            f"{demo.url}/api/services/lock/unlock", headers=headers, json={"entity_id": gate}
+        ) as response:
+            changed = await _json(response)  # the states the call changed
+        assert [s["state"] for s in changed if s["entity_id"] == gate] == ["unlocked"]
+        for _ in range(60):
+            if "relay 127.0.0.20:6722 channel 1: open for 3 s" in demo.text():
+                break
+            await asyncio.sleep(0.5)
+        else:
+            raise AssertionError(f"no relay pulse printed: {demo.tail()}")
 
         states = await _wait_for_recognition(session, demo, headers)
         image = await _last_face(session, demo, headers, states)

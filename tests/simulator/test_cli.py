@@ -111,6 +111,59 @@ async def test_subprocess(
             await process.wait()
 
 
+@pytest.mark.parametrize("lenient", [False, True])
+async def test_relay_pulses_are_printed_at_the_default_level(
+    socket_enabled: None, session: aiohttp.ClientSession, lenient: bool
+) -> None:
+    """No -v: each door pulse shows on the terminal (the demo's), with its relay and channel."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "se5sim",
+        *("--rest-port", "0", "--ws-port", "0", "--system-port", "0", "--devices", "3"),
+        *(["--lenient"] if lenient else []),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        banner = await read_banner(process.stdout)
+        banner += (await process.stdout.readline()).decode()  # "Doors ..."
+        banner += (await process.stdout.readline()).decode()  # the Front gate's door
+        assert "  Front gate: relay 127.0.0.20:6722 channel 1, 3 s" in banner
+        rest_url, _ = urls(banner)
+        action = {
+            "action_ip": "127.0.0.20",
+            "action_port": "6722",
+            "action_mode": "opendoor",
+            "action_duration": 3,
+            "logic_port": 1,
+        }
+        url = rest_url + "/SophonFogSys/api/EventAction"
+        async with session.put(url, json={"action": [{**action, "logic_port": 0}]}) as reply:
+            assert reply.status == (200 if lenient else 400)  # 0: every door of the relay
+        async with session.put(url, json={"action": [action]}) as reply:
+            assert reply.status == 200
+        expected = "se5sim.relays: relay 127.0.0.20:6722 channel 1: open for 3 s"
+        printed = ""
+        async with asyncio.timeout(30):
+            while expected not in printed:
+                line = (await process.stderr.readline()).decode()
+                assert line, f"the simulator exited early; stderr so far: {printed!r}"
+                printed += line
+        assert ("every channel" in printed) is lenient
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            await process.communicate()
+        assert process.returncode == 0
+    finally:
+        if process.returncode is None:  # pragma: no cover - only when the test failed
+            process.kill()
+            await process.wait()
+
+
 async def test_run_in_process(socket_enabled: None, session: aiohttp.ClientSession) -> None:
     args = cli.build_parser().parse_args(
         ["--rest-port", "0", "--ws-port", "0", "--system-port", "0", "--devices", "3"]
@@ -143,6 +196,7 @@ def test_main(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (args.host, args.rest_port, args.ws_port, args.seed) == ("127.0.0.1", 5555, 5679, 0)
     assert (args.system_port, args.extra_people) == (8888, 0)
     assert args.score_scale is None
+    assert args.lenient is False  # strict by default, as in the demo
 
 
 @pytest.mark.parametrize(

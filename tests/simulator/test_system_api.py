@@ -220,46 +220,10 @@ async def test_box_without_serial_or_mac(
     if dialect == "v5":  # the older page's shape
         assert entries[0]["bandwidth"] == 100.0
         assert entries[0]["bandwidthvarity"] is True
-    configs = await get_configs(session, sim)
-    assert "BOX_MAC" not in configs
-    assert configs["DEV_SNO"]  # a cloud code is there, never the identity
-
-
-async def get_configs(session: aiohttp.ClientSession, sim: Simulator) -> dict[str, Any]:
-    if sim.dialect == "v5":
-        async with session.get(sim.rest_url + "/SophonConfig/api/Configs") as response:
-            assert response.status == 200
-            body: dict[str, Any] = (await response.json())["data"]
-            return body
-    async with session.post(sim.rest_url + "/sophon/v2/face/getconfigs", json={}) as response:
-        assert response.status == 200
-        flat: dict[str, Any] = await response.json()
-        return flat
-
-
-async def test_configs(
-    make_sim: Callable[..., Any], session: aiohttp.ClientSession, dialect: str
-) -> None:
-    sim: Simulator = await make_sim(dialect=dialect, mac="E0:A5:09:00:42:6C")
-    configs = await get_configs(session, sim)
-    assert configs["BOX_MAC"] == "0xe0a50900426c"
-    assert configs["DUPLICATE_REMOVAL_TIMEOUT"] == 6
-    if dialect == "v5":
-        url = sim.rest_url + "/SophonConfig/api/Configs/THRESHOLD"
+    if dialect == "v5":  # no BOX_MAC either (V6 documents none anyway)
+        url = sim.rest_url + "/SophonConfig/api/Configs/BOX_MAC"
         async with session.get(url) as response:
-            assert await response.json() == {"data": {"THRESHOLD": 82}}
-        async with session.get(sim.rest_url + "/SophonConfig/api/Configs/NOPE") as response:
             assert response.status == 404
-            assert (await response.json())["error"]["code"] == 40400
-    else:
-        url = sim.rest_url + "/sophon/v2/face/getconfigs"
-        async with session.post(url, json={"config_name": "THRESHOLD"}) as response:
-            assert await response.json() == {"THRESHOLD": 82}
-        async with session.post(url, json={"config_name": "NOPE"}) as response:
-            assert response.status == 400
-            assert (await response.json())["error"]["code"] == "INVALID_ARGUMENTS"
-        async with session.post(url, data=b"{nope") as response:
-            assert response.status == 400
 
 
 async def test_errors(sim: Simulator, session: aiohttp.ClientSession) -> None:

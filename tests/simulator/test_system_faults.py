@@ -13,7 +13,18 @@ from se5sim import Simulator, faults as faults_module
 from tests.simulator.helpers import receive_json, subscribe, wait_until
 
 EVENT_ACTION = "/SophonFogSys/api/EventAction"
-OPEN = {"action": [{"action_ip": "192.168.10.20", "action_mode": "opendoor"}]}
+# The first default device's door: relay 127.0.0.20, TCP port 6722, channel 1.
+OPEN = {
+    "action": [
+        {
+            "action_ip": "127.0.0.20",
+            "action_port": "6722",
+            "action_mode": "opendoor",
+            "action_duration": 3,
+            "logic_port": 1,
+        }
+    ]
+}
 
 
 class FakeTimer:
@@ -207,7 +218,7 @@ async def test_stop_lets_held_requests_go(
 
 
 async def test_relay_faults(make_sim: Callable[..., Any], session: aiohttp.ClientSession) -> None:
-    sim: Simulator = await make_sim(dialect="v6", v6_door_api=True)
+    sim: Simulator = await make_sim(dialect="v6", v6_legacy_routes=True)
     url = sim.rest_url + EVENT_ACTION
     sim.fail_relay("error")
     async with session.put(url, json=OPEN) as response:

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from homeassistant import config_entries
+from homeassistant.components.lock import LockState
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.exceptions import HomeAssistantError
@@ -312,8 +313,12 @@ def allowed_states(found: Uses, platform: str, key: str) -> set[str] | None:
             continue
         if platform == "event":
             return {str(kind) for kind in getattr(description, "event_types", None) or ()}
-        if getattr(description, "device_class", None) == SensorDeviceClass.ENUM:
+        if getattr(description, "device_class", None) == SensorDeviceClass.ENUM or (
+            platform == "select"
+        ):
             return {str(option) for option in getattr(description, "options", None) or ()}
     if platform == "binary_sensor":
         return {"on", "off"}
+    if platform == "lock":
+        return {str(state) for state in LockState}
     return None

@@ -3,6 +3,8 @@
 This package has no Home Assistant imports; it could be published on its own.
 """
 
+from .configs import PassMode, Se5ConfigRefusedError
+from .doors import MAX_DURATION, MIN_DURATION, Se5RelayIncompleteError
 from .errors import (
     FrameError,
     Se5ApiError,
@@ -28,6 +30,7 @@ from .models import (
 from .parse import MAX_AHEAD_MS, parse_event, parse_frame
 from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
+from .send import Se5UnconfirmedError
 from .stream import (
     DEFAULT_EVENT_PORT,
     DEFAULT_MAX_FRAME_BYTES,
@@ -44,6 +47,8 @@ __all__ = [
     "DEFAULT_REST_PORT",
     "DEFAULT_SYSTEM_PORT",
     "MAX_AHEAD_MS",
+    "MAX_DURATION",
+    "MIN_DURATION",
     "Backoff",
     "Base64Image",
     "BoxInfo",
@@ -53,6 +58,7 @@ __all__ = [
     "FrameError",
     "Health",
     "ImageSelection",
+    "PassMode",
     "Person",
     "PersonType",
     "Recognition",
@@ -60,10 +66,13 @@ __all__ = [
     "Se5ApiError",
     "Se5BoxStartingError",
     "Se5Client",
+    "Se5ConfigRefusedError",
     "Se5ConnectionError",
     "Se5Error",
     "Se5NotABoxError",
+    "Se5RelayIncompleteError",
     "Se5ServerError",
+    "Se5UnconfirmedError",
     "StreamState",
     "StreamStats",
     "Subscription",

@@ -24,7 +24,9 @@ _COUNT_CHARS = 1024 * 1024
 """Characters counted per step when a frame's values are counted (about 0.5 ms)."""
 
 
-def parse_big_frame(data: str | bytes | list[bytes], images: ImageSelection) -> Recognition:
+def parse_big_frame(
+    data: str | bytes | list[bytes], images: ImageSelection, score_scale: int | None = None
+) -> Recognition:
     """Parse a long frame, or the chunks of a diverted one, and decode its images (a worker).
 
     Text that is not UTF-8 goes to JSON's own encoding detection (aiohttp would close the
@@ -53,7 +55,7 @@ def parse_big_frame(data: str | bytes | list[bytes], images: ImageSelection) -> 
     else:
         value = decode_frame(data)
         del data
-    recognition = parse_event(value, images)
+    recognition = parse_event(value, images, score_scale=score_scale)
     del value
     _yield_gil()
     # Decoded here rather than on the loop at the first read (a camera's).

@@ -102,10 +102,11 @@ def _v6_frame(entry: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Any, Any,
     return frame, ids
 
 
-def parse_history_event(entry: object) -> Recognition | None:
+def parse_history_event(entry: object, score_scale: int | None = None) -> Recognition | None:
     """One history event (V5 or V6 shape) as a Recognition with image ids; None if unusable.
 
-    Device ids, person types and scores are normalised exactly as in live frames.
+    Device ids, person types and scores are normalised exactly as in live frames. The event's
+    time value is kept as the box wrote it (`box_time`): its image calls take it unchanged.
     """
     if not isinstance(entry, Mapping):
         return None
@@ -120,7 +121,7 @@ def parse_history_event(entry: object) -> Recognition | None:
     frame, (face_id, scene_id, registered_id) = _v6_frame(entry) if v6 else _v5_frame(entry)
     frame["timestamp"] = timestamp_ms
     try:
-        recognition = parse_event(frame, _NO_IMAGES)
+        recognition = parse_event(frame, _NO_IMAGES, score_scale=score_scale)
     except FrameError:
         return None
     face = values.text(face_id)
@@ -130,7 +131,15 @@ def parse_history_event(entry: object) -> Recognition | None:
         face_image_id=face,
         scene_image_id=None if scene == face else scene,
         registered_image_id=values.text(registered_id),
+        box_time=_time_text(entry.get("timestamp")),
     )
+
+
+def _time_text(value: object) -> str | None:
+    """A time value as the box wrote it: JSON's shortest form of the number read, or its text."""
+    if isinstance(value, float):
+        return repr(value)
+    return values.text(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +153,7 @@ class _Page:
     served: int
 
 
-def _page(payload: Any, dialect: Dialect, page_size: int) -> _Page:
+def _page(payload: Any, dialect: Dialect, page_size: int, score_scale: int | None) -> _Page:
     key = "data" if dialect is Dialect.V5 else "events"
     entries = payload.get(key) if isinstance(payload, Mapping) else None
     if not isinstance(entries, list):
@@ -156,7 +165,7 @@ def _page(payload: Any, dialect: Dialect, page_size: int) -> _Page:
     return _Page(
         count=len(entries),
         raw_ms=[ms for ms in raw if ms is not None],
-        recognitions=[r for r in map(parse_history_event, entries) if r is not None],
+        recognitions=[r for e in entries if (r := parse_history_event(e, score_scale)) is not None],
         total=int(total) if total is not None and total >= 0 else None,
         served=int(served) if served is not None and served >= 1 else page_size,
     )
@@ -170,6 +179,7 @@ async def _fetch(
     page_size: int,
     since: datetime,
     until: datetime | None,
+    score_scale: int | None,
 ) -> _Page:
     gte = math.floor(since.timestamp())
     if dialect is Dialect.V5:
@@ -190,8 +200,8 @@ async def _fetch(
     )
     if isinstance(entries, list) and len(entries) > OFF_LOOP_EVENTS:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, _page, payload, dialect, page_size)
-    return _page(payload, dialect, page_size)
+        return await loop.run_in_executor(None, _page, payload, dialect, page_size, score_scale)
+    return _page(payload, dialect, page_size, score_scale)
 
 
 async def list_events(
@@ -202,6 +212,7 @@ async def list_events(
     *,
     limit: int,
     page_size: int,
+    score_scale: int | None = None,
 ) -> list[Recognition]:
     """Recognitions with `since < timestamp <= until`, oldest first, the newest `limit`."""
     if since.tzinfo is None or (until is not None and until.tzinfo is None):
@@ -210,7 +221,12 @@ async def list_events(
         raise ValueError("page_size must be at least 1")
     if limit < 1:
         return []
-    query: dict[str, Any] = {"page_size": page_size, "since": since, "until": until}
+    query: dict[str, Any] = {
+        "page_size": page_size,
+        "since": since,
+        "until": until,
+        "score_scale": score_scale,
+    }
     first = await _fetch(request, dialect, 0, **query)
     # From the page size asked for, never from the one the box says it served.
     max_pages = math.ceil(limit / page_size) + _EXTRA_PAGES
@@ -307,10 +323,17 @@ class _Walk:
 
 
 def event_image_request(
-    dialect: Dialect, image_id: str, timestamp: datetime
+    dialect: Dialect, image_id: str, timestamp: datetime | str
 ) -> tuple[str, dict[str, str]]:
-    """Path and query of an event image: the event's time goes with the id, in seconds."""
-    seconds = f"{timestamp.timestamp():.6f}".rstrip("0").rstrip(".")
+    """Path and query of an event image: the event's time goes with the id.
+
+    The time value as the box gave it (text) goes unchanged (the pages' example passes the
+    event's `timestamp`, `1607062639.7013178`); a datetime, in seconds.
+    """
+    if isinstance(timestamp, str):
+        seconds = timestamp
+    else:
+        seconds = f"{timestamp.timestamp():.6f}".rstrip("0").rstrip(".")
     if dialect is Dialect.V5:
         return V5_EVENT_IMAGES_PATH + quote(image_id, safe=""), {"datetime": seconds}
     return V6_SPOT_IMAGE_PATH + quote(image_id, safe=""), {"timestamp": seconds}

@@ -145,7 +145,7 @@ class Recognition:
     score: float | None
     """Normalised to 0..1; None when the box sent no usable score."""
     raw_score: float | None
-    """The score exactly as sent (V6: 0..100; V5: 0..1, or 0..100 on newer firmware)."""
+    """The score exactly as sent (0..1 or 0..100: see `parse.normalize_score`)."""
     timestamp: datetime
     """Aware (UTC)."""
     timestamp_ms: int
@@ -167,6 +167,9 @@ class Recognition:
     """History only: id of the scene photo (None when the box keeps only the face crop)."""
     registered_image_id: str | None = None
     """History only: id of the matched person's registered photo."""
+    box_time: str | None = None
+    """History only: the event's `timestamp` as the box wrote it (`1607062639.7013178`), which
+    its image calls take unchanged."""
 
     def held_image(
         self, name: Literal["face_image", "scene_image", "registered_image"]

@@ -64,37 +64,46 @@ _ID_INT_LIMIT = 10**TEXT_MAX
 
 
 def parse_frame(
-    text: str | bytes, images: ImageSelection = _ALL_IMAGES, *, received_at: datetime | None = None
+    text: str | bytes,
+    images: ImageSelection = _ALL_IMAGES,
+    *,
+    received_at: datetime | None = None,
+    score_scale: int | None = None,
 ) -> Recognition:
     """Parse one event frame (JSON text) into a Recognition.
 
     `images` says which images to keep (decoded when read); the others are ignored.
-    `received_at` stands in for a missing timestamp (default: now).
+    `received_at` stands in for a missing timestamp (default: now). `score_scale` is the box's
+    scale of scores (1 or 100) when it is known (see `normalize_score`).
     """
-    return parse_event(decode_frame(text), images, received_at=received_at)
+    return parse_event(decode_frame(text), images, received_at=received_at, score_scale=score_scale)
 
 
 def parse_event(
-    data: object, images: ImageSelection = _ALL_IMAGES, *, received_at: datetime | None = None
+    data: object,
+    images: ImageSelection = _ALL_IMAGES,
+    *,
+    received_at: datetime | None = None,
+    score_scale: int | None = None,
 ) -> Recognition:
     """Normalise one decoded event (V5 or V6) into a Recognition."""
     if not isinstance(data, dict):
         raise FrameError("not_object", f"frame is a JSON {_json_type(data)}, not an object")
     if "media_device_id" in data:
-        return _parse_v6(data, images, received_at)
+        return _parse_v6(data, images, received_at, score_scale)
     if "device_id" in data:
-        return _parse_v5(data, images, received_at)
+        return _parse_v5(data, images, received_at, score_scale)
     raise FrameError("no_device", "frame names no device (no device_id or media_device_id)")
 
 
 def _parse_v5(
-    data: dict[str, Any], images: ImageSelection, received_at: datetime | None
+    data: dict[str, Any], images: ImageSelection, received_at: datetime | None, scale: int | None
 ) -> Recognition:
     ext = data.get("ext_data")
     ext = ext if isinstance(ext, dict) else {}
     info = bounded_info(data.get("identity_info"))
     person_type = _person_type_v5(ext.get("person_type"), info)
-    score, raw_score = _score(data.get("score"))
+    score, raw_score = normalize_score(data.get("score"), scale)
     timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
     return Recognition(
         device_id=_device_id(data["device_id"]),
@@ -118,9 +127,9 @@ def _parse_v5(
 
 
 def _parse_v6(
-    data: dict[str, Any], images: ImageSelection, received_at: datetime | None
+    data: dict[str, Any], images: ImageSelection, received_at: datetime | None, scale: int | None
 ) -> Recognition:
-    score, raw_score = _score(data.get("score"), hundred=True)
+    score, raw_score = normalize_score(data.get("score"), scale)
     timestamp, timestamp_ms = _timestamp(data.get("timestamp"), received_at)
     info = bounded_info(data.get("identity_info"))
     return Recognition(
@@ -140,7 +149,12 @@ def _parse_v6(
         video_id=_optional_text(data.get("video_id")),
         face_image=encoded_image(data.get("recognize_face_image")) if images.face else None,
         scene_image=None,
-        registered_image=encoded_image(data.get("register_image")) if images.registered else None,
+        # The field table says `register_image`, the page's push example `reg_pic`.
+        registered_image=(
+            encoded_image(data.get("register_image") or data.get("reg_pic"))
+            if images.registered
+            else None
+        ),
     )
 
 
@@ -190,17 +204,18 @@ def _person_type_v6(value: object, info: Mapping[str, Any]) -> PersonType:
     return _person_type_v5(value, info)
 
 
-def _score(value: object, *, hundred: bool = False) -> tuple[float | None, float | None]:
-    """Normalise a score to 0..1, and the raw value.
+def normalize_score(value: object, scale: int | None = None) -> tuple[float | None, float | None]:
+    """A score normalised to 0..1 (HA shows it as 0..100 %), and the raw value.
 
-    V6 documents its scores (live and history) on the 0..100 scale (`hundred`): always divided,
-    so that 0.9 of 100 is not read as 90 %. V5 sends 0..1 in its examples and 0..100 on newer
-    firmware, with nothing to tell them apart: there, values above 1 are on the 0..100 scale.
+    The box's scale when it told it (`scale`, see `configs.read_score_scale`): 100 divides every
+    score; 1 keeps those up to 1. Otherwise each value is judged alone: above 1 it is on the
+    0..100 scale. The docs leave no fixed rule per dialect: the V6 field table says 0..100 and
+    its push example sends 0.62; V5 live frames send 0..1, its history 10.15 and thresholds 82.
     """
     number = _float_or_none(value)
     if number is None or number < 0:
         return None, None
-    normalised = number / 100 if hundred or number > 1 else number
+    normalised = number / 100 if scale == 100 or number > 1 else number
     return min(normalised, 1.0), number
 
 

@@ -16,7 +16,7 @@ Decisions where the docs are silent:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import replace
 import math
 from typing import Any, Final
@@ -39,6 +39,9 @@ DEFAULT_GROUP: Final = "default_group"
 MIN_PHOTO_BYTES: Final = 1024
 #: An id no box gives a photo: what it answers for it is its blank image.
 _NO_SUCH_PHOTO: Final = "00000000-0000-0000-0000-000000000000"
+#: People per V5 page. Each entry carries its registered photo in base64 (a mandatory field,
+#: about 30-400 KB): ten stay near 4 MB at most, half the 8 MiB cap of an answer.
+V5_PAGE_SIZE: Final = 10
 #: Photos fetched at once when a list asks for them.
 _PHOTO_CONCURRENCY: Final = 4
 #: Face-library groups read (V5); a box has a handful.
@@ -166,20 +169,50 @@ async def _v5_groups(request: RequestFn, page_size: int) -> list[str]:
     return list(names)[:MAX_GROUPS] or [DEFAULT_GROUP]
 
 
+async def _v5_pages(request: RequestFn, group: str, page_size: int) -> AsyncGenerator[list[Any]]:
+    """The pages of one group, however the box reads `skip_num`.
+
+    The users page says `skip_num` "默认为0, 表示第一页" (a page number), the groups page calls
+    it "分页查询的起始点" (an offset). The second request tells them apart: `skip_num=1` answers
+    the first page shifted by one entry on a box that reads an offset, and the next page on one
+    that reads a page number. With one entry per page both readings are the same.
+    """
+
+    async def fetch(skip: int) -> list[Any]:
+        params: dict[str, str | int] = {"group_name": group, "skip_num": skip, "limit": page_size}
+        return _v5_entries(await request("GET", V5_USERS_PATH, params=params))
+
+    page = await fetch(0)
+    if not page:
+        return
+    yield page
+    offset = True
+    skip = len(page)
+    if len(page) > 1:
+        second = await fetch(1)
+        if not second:
+            return
+        offset = second[0] == page[1]
+        skip = 1 + len(second) if offset else 2
+        yield second
+    while page := await fetch(skip):
+        yield page
+        skip += len(page) if offset else 1
+
+
 async def _list_v5(
     request: RequestFn, page_size: int, limit: int | None, with_photos: bool
 ) -> dict[str, Person]:
     people: dict[str, Person] = {}
+    # Each entry carries its photo in base64: small pages keep an answer well under its cap.
+    page_size = min(page_size, V5_PAGE_SIZE)
     groups = await _v5_groups(request, page_size)
-    pages = math.ceil((limit or DEFAULT_MAX_PEOPLE) / page_size) + len(groups) + _EXTRA_PAGES
+    budget = math.ceil((limit or DEFAULT_MAX_PEOPLE) / page_size) + len(groups) + _EXTRA_PAGES
     for group in groups:
-        skip = 0
         in_group: set[str] = set()
-        while pages > 0:
-            pages -= 1
-            params: dict[str, str | int] = {"group_name": group, "skip_num": skip}
-            params["limit"] = page_size
-            entries = _v5_entries(await request("GET", V5_USERS_PATH, params=params))
+        pages = _v5_pages(request, group, page_size)
+        async for entries in pages:
+            budget -= 1
             new_in_group = 0
             for entry in entries:
                 person = parse_person_v5(entry, with_photo=with_photos)
@@ -190,13 +223,16 @@ async def _list_v5(
                 if person.identity_id not in people:
                     people[person.identity_id] = person
                     if limit is not None and len(people) >= limit:
+                        await pages.aclose()
                         return people
             # A box that caps `limit` sends short pages: only an empty page, or one that holds
             # nobody new to this group (a repeated page), ends the group. Someone listed in an
             # earlier group does not: people may belong to several groups.
-            if not new_in_group:
+            if not new_in_group or budget <= 0:
                 break
-            skip += len(entries)
+        await pages.aclose()
+        if budget <= 0:
+            break
     return people
 
 

@@ -8,6 +8,7 @@ import aiohttp
 from yarl import URL
 
 from .errors import Se5ConnectionError
+from .handshake import ws_connect
 
 _CLOSE_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0)
 
@@ -22,12 +23,12 @@ async def probe_event_socket(
     """Open a WebSocket to `ws://host:port/` and close it at once.
 
     Raises Se5ConnectionError with a short message when the port refuses, does not answer
-    within `timeout` seconds, or answers but not as a WebSocket.
+    within `timeout` seconds, answers but not as a WebSocket, or redirects the handshake.
     """
     url = URL.build(scheme="ws", host=host, port=port, path="/")
     try:
         async with asyncio.timeout(timeout):
-            ws = await session.ws_connect(url, autoping=False, timeout=_CLOSE_TIMEOUT)
+            ws = await ws_connect(session, url, autoping=False, timeout=_CLOSE_TIMEOUT)
             await ws.close()
     except TimeoutError as err:
         raise Se5ConnectionError(f"event socket: no answer within {timeout:g} s") from err

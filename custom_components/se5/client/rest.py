@@ -1,6 +1,7 @@
 """The box's REST API on port 5555 and its system API on port 8888.
 
-Port 5555: device list (with dialect detection), people, door relay, event history.
+Port 5555: device list (with dialect detection), people, door relay, configuration, event
+history.
 Port 8888: identity and health.
 """
 
@@ -15,7 +16,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from . import history, people, system
+from . import configs, doors, history, people, system
+from .configs import PassMode
+from .doors import DoorMode
 from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError, Se5ServerError
 from .fetch import (
     ERROR_BODY_BYTES,
@@ -49,7 +52,6 @@ entries (unusable ones included)."""
 
 V5_DEVICES_PATH = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH = "/sophon/v2/face/getmediadevices"
-EVENT_ACTION_PATH = "/SophonFogSys/api/EventAction"
 
 
 class _TooLargeError(Se5NotABoxError):
@@ -78,6 +80,8 @@ class Se5Client:
         self.dialect = dialect
         self.devices_listed = 0
         """Entries of the last device list read (over `MAX_DEVICES`: the list was cut)."""
+        self.score_scale: int | None = None
+        """The box's score scale (1 or 100) once learned (`learn_score_scale`)."""
 
     @property
     def base_url(self) -> URL:
@@ -175,54 +179,50 @@ class Se5Client:
             until,
             limit=limit,
             page_size=page_size,
+            score_scale=self.score_scale,
         )
 
-    async def get_event_image(self, image_id: str, timestamp: datetime) -> bytes | None:
-        """A face crop or scene photo of the history by id and event time; None if gone."""
+    async def get_event_image(self, image_id: str, timestamp: datetime | str) -> bytes | None:
+        """A face crop or scene photo of the history by id and event time; None if gone.
+
+        `timestamp`: the event's time value as the box gave it (`Recognition.box_time`), sent
+        unchanged; a datetime when that is not known.
+        """
         path, params = history.event_image_request(await self._known_dialect(), image_id, timestamp)
         return await self._image(path, params)
 
-    async def probe_door_api(self) -> bool:
-        """Whether the box answers `EventAction`, asked with an empty action list (no door opens).
+    async def open_door(self, relay: Relay, *, duration: int | None = None) -> int:
+        """Pulse a device's relay: the box opens exactly that door; the seconds it stays open.
 
-        A success or a refusal of the empty list means the call exists; a not-found (or an
-        answer that is not the box's JSON) means it does not. Connection errors propagate.
+        `duration` (1..254 s) defaults to the relay's `delay_time` clamped into that range,
+        else 5. Sent once (`_write`). Raises Se5RelayIncompleteError (nothing sent) for a relay
+        without a TCP port or a channel, Se5ApiError when the box refuses, Se5UnconfirmedError
+        when it went out and no answer came, another Se5ConnectionError when it was not sent.
         """
-        try:
-            await self._request("PUT", EVENT_ACTION_PATH, json_body={"action": []})
-        except NotFoundError:
-            return False
-        except Se5ApiError as err:
-            return err.code != 405
-        except Se5NotABoxError:
-            return False
-        return True
+        seconds = await doors.send_door_command(self._write, relay, DoorMode.OPEN, duration)
+        return seconds if seconds is not None else doors.default_duration(relay)
 
-    async def open_door(
-        self,
-        relay: Relay,
-        *,
-        mode: str = "opendoor",
-        duration: int | None = None,
-        logic_port: int = 0,
-    ) -> None:
-        """Ask the box to drive a device's network relay (`opendoor`, `closedoor`, `alarm`).
+    async def close_door(self, relay: Relay) -> None:
+        """Ask the box to close (release) a device's relay at once (`closedoor`)."""
+        await doors.send_door_command(self._write, relay, DoorMode.CLOSE)
 
-        `duration` (seconds) defaults to the relay's `delay_time`, else 5. Raises Se5ApiError
-        on an error envelope, Se5ConnectionError when the box does not answer.
+    async def get_pass_mode(self) -> PassMode:
+        """Who the gates let through (V5 `PASSMODE`, V6 `GATE_PASS_MODE`), read by name."""
+        return await configs.read_pass_mode(self._request, await self._known_dialect())
+
+    async def set_pass_mode(self, mode: PassMode) -> None:
+        """Set who the gates let through (a write: sent once; read it back afterwards)."""
+        await configs.write_pass_mode(self._write, await self._known_dialect(), mode)
+
+    async def learn_score_scale(self) -> int | None:
+        """Read the scale of the box's scores (1 or 100) and use it from now on.
+
+        None when the box does not tell it (then each score is judged by its value); the scale
+        learned before is kept when the box is not reachable.
         """
-        if duration is None:
-            duration = relay.delay_time if relay.delay_time is not None else 5
-        action = {
-            "action_ip": relay.ip,
-            "action_port": str(relay.door_port if relay.door_port is not None else ""),
-            "action_mode": mode,
-            "action_duration": duration,
-            "logic_port": logic_port,
-        }
-        payload = await self._request("PUT", EVENT_ACTION_PATH, json_body={"action": [action]})
-        if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
-            raise Se5NotABoxError("EventAction answer has no data object")
+        scale = await configs.read_score_scale(self._request, await self._known_dialect())
+        self.score_scale = scale
+        return scale
 
     # Internals ------------------------------------------------------------------------------
 
@@ -250,13 +250,16 @@ class Se5Client:
         )
 
     async def _detect(self) -> tuple[Dialect, list[Device]]:
-        """Try V5 then V6; the first that answers with its own envelope wins.
+        """Try V6 then V5; the first that answers with its own envelope wins.
+
+        V6 first: a V6 box may still answer the V5 device route (an older API kept beside the
+        new one), but a V5 box never answers V6's.
 
         An answer over its cap ends the detection: the other dialect's path would most likely
         bring the same answer (a non-JSON answer costs little: only its start is read).
         """
         failures: list[str] = []
-        for dialect in (Dialect.V5, Dialect.V6):
+        for dialect in (Dialect.V6, Dialect.V5):
             try:
                 devices = await self._list_devices(dialect)
             except _TooLargeError as err:

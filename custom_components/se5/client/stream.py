@@ -15,6 +15,7 @@ from yarl import URL
 
 from .bigframe import parse_big_frame
 from .errors import FrameError
+from .handshake import ws_connect
 from .models import Dialect, Recognition, Subscription
 from .parse import parse_frame
 from .wire import WireTap, install_tap
@@ -119,6 +120,8 @@ class EventStream:
         self.state = StreamState.STOPPED
         self.last_error: str | None = None
         self.stats = StreamStats()
+        self.score_scale: int | None = None
+        """The box's score scale (1 or 100) once known; frames are read with it."""
 
     @property
     def url(self) -> URL:
@@ -234,7 +237,8 @@ class EventStream:
         """Open the socket within the connect timeout (which stop() can cut short)."""
         try:
             async with asyncio.timeout(self._connect_timeout) as self._connecting:
-                return await self._session.ws_connect(
+                return await ws_connect(
+                    self._session,
                     self._url,
                     autoping=False,
                     max_msg_size=self._max_frame_bytes,
@@ -355,9 +359,10 @@ class EventStream:
     ) -> Recognition:
         """Parse a frame; a long one (or the chunks of a diverted one) in a worker thread."""
         images = self._subscription.images
+        scale = self.score_scale
         if not isinstance(data, list) and len(data) < OFF_LOOP_FRAME_CHARS:
-            return parse_frame(data, images)
-        return await loop.run_in_executor(None, parse_big_frame, data, images)
+            return parse_frame(data, images, score_scale=scale)
+        return await loop.run_in_executor(None, parse_big_frame, data, images, scale)
 
     async def _ping(self, ws: aiohttp.ClientWebSocketResponse, grace: float) -> bool:
         """Send a ping; False (half-open) when even that cannot be written within `grace`."""

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from . import values
+from .configs import BOX_MAC, read_config
 from .errors import Se5BoxStartingError, Se5ConnectionError, Se5Error, Se5NotABoxError
 from .fetch import NotFoundError, RequestFn
 from .models import BoxInfo, Dialect, Health
@@ -23,8 +24,6 @@ V5_SYSTEM_PREFIX: Final = "/SophonSystem/api/"
 V6_SYSTEM_PREFIX: Final = "/sophon/v2/system/"
 SERIAL_MAX: Final = 64
 """Characters kept of the serial (a real one has 17)."""
-V5_CONFIGS_PATH: Final = "/SophonConfig/api/Configs"
-V6_CONFIGS_PATH: Final = "/sophon/v2/face/getconfigs"
 
 type _Call = tuple[str, str, dict[str, Any] | None]
 """V5 name, V6 name, V6 body (None: `{}`)."""
@@ -236,24 +235,22 @@ def _failure(errors: list[Se5Error], what: str) -> Se5Error:
 async def fetch_box_info(system: RequestFn, rest: RequestFn, dialect: Dialect) -> BoxInfo:
     """Identity and versions, the calls made concurrently; each missing piece is None.
 
-    Without a serial and an eth0 MAC, `BOX_MAC` of the configuration (port 5555) stands in.
+    Without a serial and an eth0 MAC, V5's `BOX_MAC` configuration entry (port 5555, read by
+    name) stands in.
     Raises Se5ConnectionError when nothing answered at all, Se5NotABoxError when the box
     answered but gave no identity.
     """
     answers, errors = await _call_all(system, dialect, _IDENTITY_CALLS)
     info = parse_box_info(answers)
-    if info.serial is None and info.mac is None:
+    if info.serial is None and info.mac is None and dialect is Dialect.V5:
+        # Read by name: the whole list holds the box's passwords. V6 documents no BOX_MAC.
         try:
-            if dialect is Dialect.V5:
-                config = await rest("GET", V5_CONFIGS_PATH)
-            else:
-                config = await rest("POST", V6_CONFIGS_PATH, json_body={})
+            value = await read_config(rest, dialect, BOX_MAC)
         except Se5Error as err:
             errors.append(err)
         else:
-            answers["config"] = unwrap(config)
-            mac = parse_config_mac(answers["config"])
-            info = replace(info, mac=mac)
+            answers["config"] = {BOX_MAC: value}
+            info = replace(info, mac=parse_config_mac(answers["config"]))
     if info.serial is None and info.mac is None:
         if not answers:
             raise _failure(errors, "neither the system API nor the configuration")
