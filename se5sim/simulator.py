@@ -182,7 +182,7 @@ class Simulator(BoxBase):
     async def wait_for_subscription(
         self,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the simulator's API: a plain number of seconds
+        timeout: float = 10.0,  # noqa: ASYNC109 - the simulator's API: a plain number of seconds
     ) -> SubscriptionRecord:
         """Wait until ``count`` subscription frames in total were received; the latest one.
 
