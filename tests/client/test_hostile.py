@@ -211,6 +211,11 @@ async def test_a_device_list_of_thousands_reads_the_first_256(
     devices = await client.list_devices()
     assert [d.id for d in devices] == [f"d{i}" for i in range(MAX_DEVICES)]
     assert client.devices_listed == 5_000
+    assert client.devices_cut
+    twice = [{"device_id": "d1", "device_name": "x"}] * 3  # read whole: nothing was cut
+    hostile.devices = lambda _r: {"data": {"devices_list": twice}}
+    assert len(await client.list_devices()) == 1
+    assert not client.devices_cut
     # 100,000 ids hold more JSON values than any answer may: refused whole, never parsed.
     many = [{"device_id": f"d{i}", "device_name": "x"} for i in range(100_000)]
     hostile.devices = lambda _r: {"data": {"devices_list": many}}

@@ -79,7 +79,9 @@ class Se5Client:
         self._blank_photo = people.BlankPhoto()
         self.dialect = dialect
         self.devices_listed = 0
-        """Entries of the last device list read (over `MAX_DEVICES`: the list was cut)."""
+        """Entries of the last device list read."""
+        self.devices_cut = False
+        """Whether the last device list was read only in part (`MAX_DEVICES`)."""
         self.score_scale: int | None = None
         """The box's score scale (1 or 100) once learned (`learn_score_scale`)."""
 
@@ -284,12 +286,15 @@ class Se5Client:
             entries = payload["devices"]
             parse = parse_device_v6
         devices: dict[str, Device] = {}
+        read = 0
         for entry in entries[: MAX_DEVICES * 4]:
+            read += 1
             if (device := parse(entry)) is not None:
                 devices.setdefault(device.id, device)
                 if len(devices) >= MAX_DEVICES:
                     break
         self.devices_listed = len(entries)
+        self.devices_cut = read < len(entries)
         return list(devices.values())
 
     async def _request(

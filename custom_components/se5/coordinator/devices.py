@@ -102,6 +102,7 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.missing_since: dict[str, datetime] = {}
         self.refused: list[str] = []
         """New devices not followed because of `MAX_FOLLOWED_NEW` (while listed, unpicked)."""
+        self._cut_logged = False
         self._listed: set[str] = {device.id for device in devices}
         """The ids of the box's latest list (set before the options change with it)."""
         self.data = self._merge({device.id: device for device in devices}, {}, dt_util.utcnow())
@@ -135,7 +136,7 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.data
         listed = {device.id: device for device in devices}
-        if client.devices_listed > len(devices) and not self._cut_logged:
+        if client.devices_cut and not self._cut_logged:
             self._cut_logged = True
             _LOGGER.warning(
                 "SE5 box %s lists %d devices: only the first %d are read",
@@ -150,8 +151,6 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             self._async_new_devices(new, list(listed), known)
         self.async_check_refused()
         return self._merge(listed, self.data, dt_util.utcnow())
-
-    _cut_logged = False
 
     def _async_new_devices(self, new: list[str], listed: list[str], known: list[str]) -> None:
         """Follow devices the box lists for the first time (unless the user said not to).
