@@ -37,6 +37,7 @@ from custom_components.se5.identifiers import (
 )
 from custom_components.se5.migration import MINOR_VERSION, VERSION
 from se5sim import Simulator
+from tests.client.hostile import HostileBox
 from tests.helpers import wait_for
 
 PER_RECOGNITION = (
@@ -81,6 +82,15 @@ def other_hosts(socket_enabled: None) -> None:
 def dialect(request: pytest.FixtureRequest) -> str:
     """Firmware dialect of the simulator; tests parametrize it to cover both."""
     return str(request.param)
+
+
+@pytest.fixture
+async def hostile(socket_enabled: None) -> AsyncIterator[HostileBox]:
+    """A hand-written box that plays by the rules until a test turns it (tests/client/hostile)."""
+    box = HostileBox()
+    await box.start()
+    yield box
+    await box.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ impostor is in test_dhcp.py. Bounds are asserted on what is held or asked for, n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import json
 import time
 from typing import Any
@@ -49,14 +48,6 @@ from tests.helpers import wait_for
 
 MIB = 1024 * 1024
 READ_CHUNK = 256 * 1024
-
-
-@pytest.fixture
-async def hostile(socket_enabled: None) -> AsyncIterator[HostileBox]:
-    box = HostileBox()
-    await box.start()
-    yield box
-    await box.stop()
 
 
 def entry_for_box(box: HostileBox, **options: Any) -> MockConfigEntry:
