@@ -1,6 +1,7 @@
 """A bench box in its own process: after each subscription, sends a scripted run of V5 frames.
 
-    python bench/box.py --kind small|image|large|huge|limit|over --count N [--rate R] [--batch B]
+    python bench/box.py --kind small|image|large|big|huge|limit|over --count N [--rate R]
+                        [--batch B]
                         [--device-id cam-1] [--delay 0]
 
 Prints its port on the first line of stdout. Frames carry `event_id` = the sender's
@@ -10,6 +11,7 @@ bytes as base64:
   small  ~1 KB, no image;
   image  ~450 KB: 24 KiB face crop, 312 KiB scene photo (as base64: 32 KB + 416 KB);
   large  ~0.6 MB: 32 KiB face crop, 420 KiB scene photo;
+  big    ~1.5 MB: a 1100 KiB scene photo (set aside by the wire tap, parsed in a worker);
   huge   ~16 MB: a 12 MiB scene photo;
   limit  ~30.7 MiB (a 23 MiB photo), just under the client's 32 MiB limit;
   over   ~100 MiB (a 75 MiB photo), over it.
@@ -43,6 +45,7 @@ def template(kind: str, device_id: str = "cam-1") -> tuple[bytes, bytes]:
         "small": (0, 0),
         "image": (24, 312),
         "large": (32, 420),
+        "big": (0, 1100),  # 1.5 MB: over the 1 MiB at which the wire tap sets a frame aside
         "huge": (0, 12 * 1024),
         "limit": (0, 23 * 1024),  # 30.7 MiB: just under the 32 MiB limit
         "over": (0, 75 * 1024),  # 100 MiB: over it
@@ -120,7 +123,9 @@ async def _send_run(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "--kind", choices=("small", "image", "large", "huge", "limit", "over"), default="small"
+        "--kind",
+        choices=("small", "image", "large", "big", "huge", "limit", "over"),
+        default="small",
     )
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=0.0)

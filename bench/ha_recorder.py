@@ -128,17 +128,17 @@ async def bytes_per_recognition(count: int, extra: str) -> dict[str, float]:
             assert await async_setup_component(hass, "recorder", {"recorder": {"db_url": db_url}})
             # As the config flow makes the entry: all devices, the small register followed.
             entry = make_entry(info, people=info["people"], scene_image="scene" in extra)
-            enable: list[tuple[str, str]] = []
+            enable: list[tuple[str, str | None, str]] = []
             if "scene" in extra:
-                enable += [("camera", f"{device}_last_scene") for device in info["devices"]]
+                enable += [("camera", device, "last_scene") for device in info["devices"]]
             if "all" in extra:
                 for device in info["devices"]:
-                    enable.append(("event", f"{device}_recognition"))
+                    enable.append(("event", device, "recognition"))
                     enable += [
-                        ("sensor", f"{device}_{key}")
+                        ("sensor", device, key)
                         for key in ("last_person", "last_person_type", "last_recognition")
                     ]
-                enable.append(("sensor", "recognitions"))
+                enable.append(("sensor", None, "recognitions"))
             await set_up(hass, entry, enable=tuple(enable))
             await async_wait_recording_done(hass)
             before = await _measure(hass)

@@ -40,6 +40,8 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
 
 from custom_components.se5.client import StreamState  # noqa: E402
 from custom_components.se5.const import DOMAIN  # noqa: E402
+from custom_components.se5.identifiers import box_unique_id, device_unique_id  # noqa: E402
+from custom_components.se5.migration import MINOR_VERSION, VERSION  # noqa: E402
 
 
 @contextlib.asynccontextmanager
@@ -100,7 +102,8 @@ def make_entry(info: dict[str, Any], *, event_port: int | None = None, **options
         domain=DOMAIN,
         title="SE5 bench",
         unique_id=info["serial"],
-        version=2,
+        version=VERSION,
+        minor_version=MINOR_VERSION,
         data={
             "host": "127.0.0.1",
             "rest_port": info["rest_port"],
@@ -123,18 +126,22 @@ def make_entry(info: dict[str, Any], *, event_port: int | None = None, **options
 
 
 async def set_up(
-    hass: HomeAssistant, entry: Any, *, enable: tuple[tuple[str, str], ...] = ()
+    hass: HomeAssistant, entry: Any, *, enable: tuple[tuple[str, str | None, str], ...] = ()
 ) -> None:
     """Add and set up `entry`; wait until its event stream is connected.
 
-    `enable` lists (platform, unique id suffix) of entities disabled by default to enable.
+    `enable` lists (platform, device id or None for the box, key) of entities disabled by
+    default to enable.
     """
     entry.add_to_hass(hass)
     registry = er.async_get(hass)
-    for platform, suffix in enable:
-        registry.async_get_or_create(
-            platform, DOMAIN, f"{entry.unique_id}_{suffix}", config_entry=entry
+    for platform, device, key in enable:
+        unique_id = (
+            device_unique_id(entry.unique_id, device, key)
+            if device is not None
+            else box_unique_id(entry.unique_id, key)
         )
+        registry.async_get_or_create(platform, DOMAIN, unique_id, config_entry=entry)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     deadline = time.monotonic() + 60

@@ -122,6 +122,11 @@ class Simulator(BoxBase):
         # Open WebSockets are closed here rather than in a shutdown hook: a runner's cleanup
         # would otherwise wait for their handlers until its shutdown timeout. Requests held
         # by a "timeout" fault are let go for the same reason.
+        # The ports close first: a client that reconnects as its socket drops is refused,
+        # rather than accepted by a server in the middle of closing (on Python 3.13.0 that
+        # fails the server's accept with an AssertionError, seen in tests on a busy machine).
+        for listener in (self._ws, self._rest, self._system_listener):
+            listener.close_port()
         await self._socket.close_all(abrupt=abrupt)
         await self._feed.close_all(abrupt=abrupt)
         self._system.gate.release()
@@ -182,7 +187,7 @@ class Simulator(BoxBase):
     async def wait_for_subscription(
         self,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the simulator's API: a plain number of seconds
+        timeout: float = 10.0,  # noqa: ASYNC109 - the simulator's API: a plain number of seconds
     ) -> SubscriptionRecord:
         """Wait until ``count`` subscription frames in total were received; the latest one.
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
@@ -16,6 +19,7 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
+from . import person_sensors
 from .blueprint_install import async_setup_blueprints
 from .button import async_flag_deprecated_buttons
 from .client import (
@@ -49,7 +53,7 @@ from .coordinator import (
 from .data import Se5ConfigEntry, Se5Data
 from .image_options import async_enable_scene_cameras
 from .labels import async_load_labels
-from .migration import VERSION, async_migrate_entry
+from .migration import CONF_IDENTITY_PENDING, async_complete_identity, async_migrate_entry
 from .recent import Se5Recent
 from .recovery import STORAGE_VERSION as RECOVERY_STORAGE_VERSION, Se5Recovery, storage_key
 from .registry import Se5Registry, box_identifier, device_identifier, person_identifier
@@ -64,6 +68,8 @@ from .visitors import (
 from .websocket import async_setup_websocket
 
 __all__ = ["async_migrate_entry"]
+
+_LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -85,12 +91,6 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
     """Read the box, set up the coordinators and platforms, then start the event stream."""
     host = entry.data[CONF_HOST]
-    if entry.version < VERSION or entry.unique_id is None:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="migration_pending",
-            translation_placeholders={"host": host},
-        )
     client = Se5Client(
         async_get_clientsession(hass),
         host,
@@ -98,6 +98,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
         system_port=entry.data[CONF_SYSTEM_PORT],
         dialect=Dialect(entry.data[CONF_DIALECT]),
     )
+    if entry.data.get(CONF_IDENTITY_PENDING) or entry.unique_id is None:
+        await async_complete_identity(hass, entry, client)  # a release 0.1 entry, once
+    if TYPE_CHECKING:
+        assert entry.unique_id is not None  # set by the above
     devices = await async_list_devices(client, host, ConfigEntryNotReady)
     box = await _async_box_info(hass, entry, client)
     if client.dialect is not None and client.dialect.value != entry.data[CONF_DIALECT]:
@@ -156,6 +160,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Se5ConfigEntry) -> bool:
 
     entry.async_on_unload(async_at_started(hass, started))
     async_enable_scene_cameras(hass, entry)
+    person_sensors.async_check(hass, entry)
     push.async_start()
     if data.feed is not None:
         entry.async_create_background_task(hass, data.feed.run(), f"{DOMAIN} device feed {host}")
@@ -186,27 +191,27 @@ def _device_feed(
 
 
 async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se5Client) -> BoxInfo:
-    """The box's identity; another box at this address is not set up as this one."""
+    """The box's identity; another box at this address is not set up as this one.
+
+    Identity is the serial, never the MAC: a serial that is not the entry's is another box,
+    whatever MAC it gives. A box that tells no serial now (its system API down) is set up
+    on what the entry knows, and the MAC it gives is not taken (it proves nothing).
+    """
+    known = BoxInfo(mac=entry.data.get(CONF_MAC))
     try:
         box = await client.get_box_info()
-    except Se5Error:
+    except Se5Error as err:
         # The system API may fail alone; the entry already knows whose box this is.
-        return BoxInfo(
-            serial=None,
-            mac=entry.data.get(CONF_MAC),
-            model=None,
-            hardware_version=None,
-            firmware_version=None,
-            mcu_version=None,
-            hostname=None,
-        )
-    known_mac = entry.data.get(CONF_MAC)
-    same_mac = box.mac is not None and dr.format_mac(box.mac) == known_mac
-    if box.unique_id is not None and box.unique_id != entry.unique_id and not same_mac:
+        _LOGGER.debug("SE5 box %s did not tell its identity: %s", entry.data[CONF_HOST], err)
+        return known
+    if box.serial is None:
+        _LOGGER.debug("SE5 box %s did not tell its serial now", entry.data[CONF_HOST])
+        return known if box.unique_id != entry.unique_id else box
+    if box.unique_id != entry.unique_id:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="wrong_box",
-            translation_placeholders={"host": entry.data[CONF_HOST], "found": box.unique_id},
+            translation_placeholders={"host": entry.data[CONF_HOST], "found": box.serial},
         )
     if box.mac and entry.data.get(CONF_MAC) != dr.format_mac(box.mac):
         hass.config_entries.async_update_entry(
@@ -313,7 +318,7 @@ async def async_remove_config_entry_device(
     (retrying its set-up, box away); a followed one is unfollowed in the options instead.
     """
     box_uid = entry.unique_id
-    if box_uid is None:  # a 0.1 entry still waiting for its migration
+    if box_uid is None or entry.data.get(CONF_IDENTITY_PENDING):  # a 0.1 entry, not yet keyed
         return False
     if entry.state is ConfigEntryState.LOADED:
         # A followed person the box deleted (a repair issue says so) may go from here too.

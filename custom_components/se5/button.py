@@ -26,6 +26,7 @@ from .const import DOMAIN
 from .data import Se5ConfigEntry, Se5Data
 from .door import async_open_door
 from .entity import Se5DeviceEntity, async_setup_device_entities
+from .identifiers import device_id_from_unique_id, device_unique_id
 from .lock import DOOR_KEY
 
 PARALLEL_UPDATES = 1
@@ -47,7 +48,7 @@ async def async_setup_entry(
     registry = er.async_get(hass)
 
     def existing(data: Se5Data, device: Device) -> list[Se5OpenDoorButton]:
-        unique_id = f"{data.box_uid}_{device.id}_{OPEN_DOOR.key}"
+        unique_id = device_unique_id(data.box_uid, device.id, OPEN_DOOR.key)
         entity_id = registry.async_get_entity_id(BUTTON_DOMAIN, DOMAIN, unique_id)
         known = registry.async_get(entity_id) if entity_id is not None else None
         if known is None:
@@ -86,18 +87,19 @@ def async_flag_deprecated_buttons(hass: HomeAssistant, entry: Se5ConfigEntry) ->
     """
     registry = er.async_get(hass)
     box_uid = entry.runtime_data.box_uid
-    suffix = f"_{OPEN_DOOR.key}"
     for button in er.async_entries_for_config_entry(registry, entry.entry_id):
-        if button.domain != BUTTON_DOMAIN or not button.unique_id.endswith(suffix):
+        if button.domain != BUTTON_DOMAIN:
             continue
-        device_id = button.unique_id.removeprefix(f"{box_uid}_").removesuffix(suffix)
+        device_id = device_id_from_unique_id(box_uid, button.unique_id, OPEN_DOOR.key)
+        if device_id is None:
+            continue
         issue_id = deprecated_button_issue_id(entry.entry_id, device_id)
         items = _users(hass, registry, button.entity_id)
         if not items:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
             continue
         lock = registry.async_get_entity_id(
-            LOCK_DOMAIN, DOMAIN, f"{box_uid}_{device_id}_{DOOR_KEY}"
+            LOCK_DOMAIN, DOMAIN, device_unique_id(box_uid, device_id, DOOR_KEY)
         )
         ir.async_create_issue(
             hass,

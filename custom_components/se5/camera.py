@@ -2,40 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
+import logging
 
 from homeassistant.components.camera import Camera, CameraEntityDescription, CameraEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import Device, Recognition
+from .client import Device, Se5Error
 from .data import Se5ConfigEntry, Se5Data
 from .entity import Se5DeviceEntity, async_setup_device_entities
 from .image_options import SCENE_KEY, scene_wanted
+from .store import ImageKind
+
+_LOGGER = logging.getLogger(__name__)
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
 class Se5CameraEntityDescription(CameraEntityDescription):
-    """A still image taken from the last recognition."""
+    """A still image of the last recognition: the first of `kinds` that it has."""
 
-    image_fn: Callable[[Recognition], bytes | None]
+    kinds: tuple[ImageKind, ...]
 
 
 CAMERAS: tuple[Se5CameraEntityDescription, ...] = (
     Se5CameraEntityDescription(
         key="last_face",
         translation_key="last_face",
-        image_fn=lambda recognition: recognition.face_image or recognition.scene_image,
+        kinds=("face", "scene"),
     ),
     Se5CameraEntityDescription(
         key=SCENE_KEY,
         translation_key="last_scene",
         # Enabled when the options ask for scene photos (see `image_options.py` for later changes).
         entity_registry_enabled_default=False,
-        image_fn=lambda recognition: recognition.scene_image,
+        kinds=("scene",),
     ),
 )
 LIVE = CameraEntityDescription(key="live", translation_key="live")
@@ -72,8 +75,10 @@ def _descriptions(entry: Se5ConfigEntry) -> tuple[Se5CameraEntityDescription, ..
 class Se5LastImageCamera(Se5DeviceEntity, Camera):
     """Serves the JPEG of the last recognition, as the box sent it.
 
-    Its state does not change with a recognition (only the image does), so a recognition
-    writes no state.
+    The image is the one the store of recent recognitions keeps (within its caps): none when
+    the store keeps nothing, or let that recognition go. A recovered recognition's image is
+    fetched from the box's history on the first request. Its state does not change with a
+    recognition (only the image does), so a recognition writes no state.
     """
 
     entity_description: Se5CameraEntityDescription
@@ -86,9 +91,20 @@ class Se5LastImageCamera(Se5DeviceEntity, Camera):
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
         """The last image; None before the first recognition."""
-        if (last := self.last) is None:
+        if (record := self.data.push.last_record(self.device_id)) is None:
             return None
-        return self.entity_description.image_fn(last)
+        store = self.data.recent.store
+        for kind in self.entity_description.kinds:
+            if not record.has(kind):
+                continue
+            try:
+                image = await store.async_image(record, kind)
+            except Se5Error as err:
+                _LOGGER.debug("Cannot fetch the %s image of a recovered recognition: %s", kind, err)
+                continue
+            if image is not None:
+                return image
+        return None
 
 
 class Se5LiveCamera(Se5DeviceEntity, Camera):

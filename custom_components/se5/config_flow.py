@@ -2,7 +2,12 @@
 
 The entry's unique id is the box's own identity (serial number, else MAC), read from the box.
 The reconfigure step changes host and ports of the same box; DHCP discovery offers a new box
-and moves a known one to its new address.
+and moves a known one to its new address, once the serial read there is the entry's own (the
+MAC of a DHCP packet proves nothing: any host can send it).
+
+The DHCP matcher is the maker's whole MAC prefix: every device of that maker that takes an
+address is probed, so the probe is one quiet, short request: one call on the system port
+(`DISCOVERY_TIMEOUT`), nothing logged above debug, no other port.
 """
 
 from __future__ import annotations
@@ -46,10 +51,14 @@ from .const import (
 from .coordinator import Register, async_read_register, default_people
 from .data import Se5ConfigEntry
 from .flow_common import error_key, normalize_host, selection_options, selection_schema
+from .markdown import markdown_text
 from .migration import VERSION
 from .options_flow import Se5OptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
+
+DISCOVERY_TIMEOUT = 5.0
+"""Seconds a DHCP probe (one call for the serial) may take."""
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _PORT_KEYS = (CONF_REST_PORT, CONF_EVENT_PORT, CONF_SYSTEM_PORT)
@@ -217,7 +226,7 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=selection_schema(found.devices, dialect, {}),
             description_placeholders={
                 "count": str(len(found.devices)),
-                "host": found.data[CONF_HOST],
+                "host": markdown_text(found.data[CONF_HOST]),
                 "dialect": dialect.upper(),
                 "people": str(len(found.register.people)),
             },
@@ -235,7 +244,7 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
                 await self.async_set_unique_id(self._box_uid(found.box))
                 self._abort_if_unique_id_mismatch(
                     reason="wrong_box",
-                    description_placeholders={"title": entry.title},
+                    description_placeholders={"title": markdown_text(entry.title)},
                 )
                 return self.async_update_reload_and_abort(entry, data_updates=found.data)
         return self.async_show_form(
@@ -246,16 +255,13 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
-        """Handle a device with the box's MAC prefix taking an address: a new box, or moved."""
+        """A device with the box's MAC prefix took an address: a new box, or a known one moved."""
         mac = dr.format_mac(discovery_info.macaddress)
         host = discovery_info.ip
         for entry in self._async_current_entries(include_ignore=False):
             if entry.data.get(CONF_MAC) == mac:
                 if entry.data[CONF_HOST] != host:
-                    self.hass.config_entries.async_update_entry(
-                        entry, data={**entry.data, CONF_HOST: host}
-                    )
-                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                    await self._async_follow_move(entry, host)
                 return self.async_abort(reason="already_configured")
         ports = {key: int(DEFAULT_PORTS[key]) for key in _PORT_KEYS}
         client = Se5Client(
@@ -263,20 +269,63 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
             host,
             ports[CONF_REST_PORT],
             system_port=ports[CONF_SYSTEM_PORT],
+            timeout=DISCOVERY_TIMEOUT,
         )
         try:
-            box = await client.get_box_info()
-        except Se5Error:
+            serial = await client.get_serial()
+        except Se5Error as err:
+            _LOGGER.debug("No SE5 box at %s: %s", host, err)
             return self.async_abort(reason="not_se5")
-        await self.async_set_unique_id(box.unique_id or f"mac-{mac.replace(':', '')}")
+        await self.async_set_unique_id(BoxInfo(serial=serial).unique_id)
+        # An entry of this serial at another address: the serial read here proves the move.
         self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_MAC: mac})
-        self.context["title_placeholders"] = {"name": box.hostname or host}
+        self.context["title_placeholders"] = {"name": host}
         self._discovered = {CONF_HOST: host, **ports}
-        self._discovered_box = box
+        self._discovered_serial = serial
         return await self.async_step_discovery_confirm()
 
+    async def _async_follow_move(self, entry: Se5ConfigEntry, host: str) -> None:
+        """Move the entry to `host` when the serial there is its own; else keep its address.
+
+        A box whose system API does not answer at the new address keeps the old one: the
+        address is changed by Reconfigure then, or by the next DHCP renewal.
+        """
+        old = entry.data[CONF_HOST]
+        client = Se5Client(
+            async_get_clientsession(self.hass),
+            host,
+            entry.data[CONF_REST_PORT],
+            system_port=entry.data[CONF_SYSTEM_PORT],
+            dialect=Dialect(entry.data[CONF_DIALECT]),
+            timeout=DISCOVERY_TIMEOUT,
+        )
+        try:
+            serial = await client.get_serial()
+        except Se5Error as err:
+            _LOGGER.info(
+                "A device with the MAC of %s took the address %s, but no serial number could "
+                "be read there (%s): the entry keeps the address %s",
+                entry.title,
+                host,
+                err,
+                old,
+            )
+            return
+        if BoxInfo(serial=serial).unique_id != entry.unique_id:
+            _LOGGER.warning(
+                "A device with the MAC of %s took the address %s, but it is another box (its "
+                "serial number differs): the entry keeps the address %s",
+                entry.title,
+                host,
+                old,
+            )
+            return
+        _LOGGER.info("%s moved from %s to %s", entry.title, old, host)
+        self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: host})
+        self.hass.config_entries.async_schedule_reload(entry.entry_id)
+
     _discovered: dict[str, Any]
-    _discovered_box: BoxInfo
+    _discovered_serial: str
 
     async def async_step_discovery_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -293,14 +342,11 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_show_form(
                 step_id="user", data_schema=_address_schema(self._discovered), errors=errors
             )
-        box = self._discovered_box
         self._set_confirm_only()
         return self.async_show_form(
             step_id="discovery_confirm",
             description_placeholders={
-                "host": host,
-                "name": box.hostname or host,
-                "serial": box.serial or "-",
-                "model": box.model or "SE5",
+                "host": markdown_text(host),
+                "serial": markdown_text(self._discovered_serial),
             },
         )

@@ -73,6 +73,13 @@ SETTINGS_INTERVAL: Final = timedelta(seconds=60)
 UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
 """A box whose event stream stays down this long gets a repair issue."""
 
+MAX_FOLLOWED_NEW: Final = 64
+"""*Follow new devices* never takes the followed devices above this (a box serves about 16
+cameras, plus gates and readers): a box listing more new ones gets a repair issue instead, and
+the user picks the rest in the options (the box's list is read up to 256 devices)."""
+MAX_KNOWN_DEVICES: Final = 1_024
+"""Device ids remembered as known (listed once): the followed and listed ones first, then the
+most recent others; a box rotating its ids does not grow the entry's options without end."""
 SMALL_DEVICE_LIST: Final = 16
 """A box listing at most this many devices has them all preselected (a box serves about 16)."""
 SMALL_REGISTER: Final = 20

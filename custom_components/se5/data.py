@@ -98,6 +98,7 @@ class Se5Data:
     async def async_apply_options(self) -> None:
         """Apply changed options at once: devices, people, the subscription on the socket."""
         self.devices.async_forget_unpicked()
+        self.devices.async_check_refused()  # new devices left by the cap, picked now?
         await self.async_sync()
         await self.recent.async_apply_options()
         await self.push.async_resubscribe()

@@ -20,6 +20,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .compat import vol
 from .const import ATTR_PERSON_TYPE, DOMAIN, EVENT_SE5, PERSON_TYPES
+from .identifiers import device_prefix
 
 TRIGGER_ANY = "recognized"
 TRIGGER_TYPES = [TRIGGER_ANY, *PERSON_TYPES]
@@ -65,7 +66,7 @@ async def async_attach_trigger(
 
 
 def is_box_device(hass: HomeAssistant, device_id: str) -> bool:
-    """True for a camera, gate or reader of a box (identified `<box uid>_<device id>`)."""
+    """True for a camera, gate or reader of a box (see `identifiers`)."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return False
@@ -73,12 +74,8 @@ def is_box_device(hass: HomeAssistant, device_id: str) -> bool:
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN or entry.unique_id is None:
             continue
-        prefix = f"{entry.unique_id}_"
+        prefix = device_prefix(entry.unique_id)
         for domain, identifier in device.identifiers:
-            if (
-                domain == DOMAIN
-                and identifier.startswith(prefix)
-                and not identifier.startswith(f"{prefix}person_")
-            ):
+            if domain == DOMAIN and identifier.startswith(prefix):
                 return True
     return False

@@ -8,10 +8,11 @@ from typing import Any
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 
-from .client import Device, Health, Recognition
+from .client import Device, Health, Recognition, held_size
 from .client.redact import redact_url
 from .const import CONF_MAC, CONF_PEOPLE
 from .data import Se5ConfigEntry
+from .store import StoredRecognition
 
 _IMAGE_FIELDS = ("face_image", "scene_image", "registered_image")
 _TO_REDACT = {CONF_MAC, "mac", "serial"}
@@ -73,7 +74,8 @@ async def async_get_config_entry_diagnostics(
             "on_disk": data.recent.disk is not None,
         },
         "last_recognitions": {
-            device_id: _redacted(recognition) for device_id, recognition in push.last.items()
+            device_id: _redacted(recognition, push.last_record(device_id))
+            for device_id, recognition in push.last.items()
         },
         "people": {
             "registered": len(data.people.data.people),
@@ -104,14 +106,19 @@ def _device(device: Device) -> dict[str, Any]:
     return data
 
 
-def _redacted(recognition: Recognition) -> dict[str, Any]:
+def _redacted(recognition: Recognition, record: StoredRecognition | None) -> dict[str, Any]:
+    """A device's latest recognition, its images' sizes as the store holds them."""
     data = asdict(recognition)
     for field in _IMAGE_FIELDS:
-        image = data.pop(field)
-        data[f"{field}_bytes"] = None if image is None else len(image)
+        data.pop(field)
+    held = {"face": record.face, "scene": record.scene} if record is not None else {}
+    data["face_image_bytes"] = held_size(held["face"]) if held.get("face") else None
+    data["scene_image_bytes"] = held_size(held["scene"]) if held.get("scene") else None
+    data["stored"] = record is not None
     data["identity_name"] = REDACTED if recognition.identity_name else ""
     data["identity_id"] = REDACTED if recognition.identity_id else ""
     data["identity_info"] = dict.fromkeys(recognition.identity_info, REDACTED)
+    data["group"] = REDACTED if recognition.group else None  # may name the person's employer
     data["timestamp"] = recognition.timestamp.isoformat()
     data["person_type"] = recognition.person_type.value
     return data

@@ -26,6 +26,7 @@ from .client import (
 )
 from .client.doors import relay_missing
 from .const import DOMAIN, DOOR_REFUSALS_REPAIR
+from .markdown import markdown_text
 
 if TYPE_CHECKING:
     from .data import Se5Data
@@ -131,9 +132,10 @@ def _note_refusal(data: Se5Data, answer: str) -> None:
         severity=ir.IssueSeverity.WARNING,
         translation_key="door_refused",
         translation_placeholders={
-            "box": entry.title,
+            "box": entry.title,  # in the title only: plain text
+            "box_name": markdown_text(entry.title),
             "count": str(data.door_refusals),
-            "error": answer,
+            "error": markdown_text(answer),  # the box's own words, shown as they are
         },
     )
 

@@ -17,7 +17,14 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 
 from .client import Device, Person, Recognition
 from .data import Se5ConfigEntry, Se5Data
-from .registry import box_identifier, device_identifier, person_identifier
+from .identifiers import (
+    box_identifier,
+    box_unique_id,
+    device_identifier,
+    device_unique_id,
+    person_identifier,
+    person_unique_id,
+)
 
 
 async def async_setup_device_entities(
@@ -85,7 +92,7 @@ class Se5BoxEntity(Se5Entity):
     def __init__(self, data: Se5Data, description: EntityDescription) -> None:
         self.data = data
         self.entity_description = description
-        self._attr_unique_id = f"{data.box_uid}_{description.key}"
+        self._attr_unique_id = box_unique_id(data.box_uid, description.key)
         self._attr_device_info = box_device(data)
 
 
@@ -116,7 +123,7 @@ class Se5DeviceEntity(Se5Entity):
         self.data = data
         self.device_id = device.id
         self.entity_description = description
-        self._attr_unique_id = f"{data.box_uid}_{device.id}_{description.key}"
+        self._attr_unique_id = device_unique_id(data.box_uid, device.id, description.key)
         self._attr_device_info = DeviceInfo(
             identifiers={device_identifier(data.box_uid, device.id)}
         )
@@ -172,7 +179,7 @@ class Se5PersonEntity(Se5Entity):
         self.data = data
         self.identity_id = person.identity_id
         self.entity_description = description
-        self._attr_unique_id = f"{data.box_uid}_person_{person.identity_id}_{description.key}"
+        self._attr_unique_id = person_unique_id(data.box_uid, person.identity_id, description.key)
         self._attr_device_info = DeviceInfo(
             identifiers={person_identifier(data.box_uid, person.identity_id)}
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,7 @@ from .const import (
     DEFAULT_IMAGES,
     DEFAULT_RECENT,
     MAX_KEEP_DAYS,
+    MAX_KNOWN_DEVICES,
     MAX_RECENT_COUNT,
     MAX_RECENT_SIZE_MB,
     SMALL_DEVICE_LIST,
@@ -128,11 +130,30 @@ def selection_options(
     return {
         CONF_DEVICES: picked + missing,
         CONF_FOLLOW_NEW: user_input.get(CONF_FOLLOW_NEW, True),
-        CONF_KNOWN_DEVICES: sorted(listed | set(current.get(CONF_KNOWN_DEVICES, []))),
+        CONF_KNOWN_DEVICES: known_devices(
+            [d for d in user_input.get(CONF_DEVICES, []) if d in listed] + missing,
+            sorted(listed),
+            current.get(CONF_KNOWN_DEVICES, []),
+        ),
         CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
         CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),
         CONF_REGISTERED_IMAGE: user_input[CONF_REGISTERED_IMAGE],
     }
+
+
+def known_devices(*groups: Iterable[str]) -> list[str]:
+    """The known device ids, sorted: the ids of each group in turn, up to `MAX_KNOWN_DEVICES`.
+
+    Groups go most wanted first (followed, then listed, then the ones known before): when
+    there are too many, the last ones are dropped.
+    """
+    known: set[str] = set()
+    for group in groups:
+        for device_id in group:
+            if len(known) >= MAX_KNOWN_DEVICES:
+                return sorted(known)
+            known.add(device_id)
+    return sorted(known)
 
 
 def _number(minimum: int, maximum: int, unit: str | None = None) -> NumberSelector:

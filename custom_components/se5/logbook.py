@@ -19,6 +19,13 @@ event entity and the "Last person", "Last person type" and "Last recognition" se
 card, the media browser and `se5_event` show the same, and any of them can be enabled again).
 "Last score" stays: it has a unit, so the logbook already skips it. When the event entity is
 enabled, the row links to it (its page lists the row, a click opens it).
+
+A followed person's page tells when and where they were last seen without a row of its own:
+their "Sightings" sensor counts sightings with a state class (which the logbook skips, as a
+sensor with a unit) and carries the time and the place as attributes (the logbook lists state
+changes, never attributes). Their "Last seen" and "Last seen at" sensors, which made two more
+rows per sighting, are disabled by default; entries that have them enabled keep them, with a
+repair that offers to disable them (`person_sensors.py`).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from .flow_common import (
     selection_options,
     selection_schema,
 )
+from .markdown import markdown_text
 
 
 def people_schema(people: list[Person], followed: list[str]) -> tuple[vol.Schema, int]:
@@ -115,7 +116,10 @@ class Se5OptionsFlow(OptionsFlow):
             data_schema=selection_schema(devices, entry.data[CONF_DIALECT], options).extend(
                 recent_schema(options).schema
             ),
-            description_placeholders={"count": str(len(devices)), "host": entry.data[CONF_HOST]},
+            description_placeholders={
+                "count": str(len(devices)),
+                "host": markdown_text(entry.data[CONF_HOST]),
+            },
         )
 
     async def async_step_people(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

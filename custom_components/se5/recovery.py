@@ -82,7 +82,9 @@ class Se5Recovery:
         """Read the time of the latest recognition received before Home Assistant stopped."""
         stored = await self.store.async_load()
         if stored is not None and isinstance(stored.get("last_timestamp_ms"), int):
-            self.last_timestamp_ms = stored["last_timestamp_ms"]
+            # A time in the future (kept before times were clamped) would stop every recovery.
+            now_ms = int(dt_util.utcnow().timestamp() * 1000)
+            self.last_timestamp_ms = min(stored["last_timestamp_ms"], now_ms)
 
     @callback
     def async_note(self, recognition: Recognition, live: bool) -> None:

@@ -1,10 +1,6 @@
 """The box, its followed devices and followed people in Home Assistant's device registry.
 
-Identifiers are scoped by the box's own identity (its serial number, or its MAC when the box
-does not tell its serial), so that two boxes never collide, whatever ids their devices have:
-- the box: `(se5, <box uid>)`;
-- a camera, gate or reader: `(se5, <box uid>_<device id>)`;
-- a followed person: `(se5, <box uid>_person_<identity id>)`.
+Identifiers are scoped by the box's own identity and unambiguous (see `identifiers`).
 """
 
 from __future__ import annotations
@@ -21,10 +17,13 @@ from yarl import URL
 
 from .client import BoxInfo, Device, Person
 from .compat import via_device
-from .const import CONF_MAC, DOMAIN, MANUFACTURER, MODEL
+from .const import CONF_MAC, MANUFACTURER, MODEL
+from .identifiers import box_identifier, device_identifier, person_identifier
 
 if TYPE_CHECKING:
     from .data import Se5ConfigEntry
+
+__all__ = ["Se5Registry", "box_identifier", "device_identifier", "person_identifier"]
 
 _MODEL_BY_KIND = {
     "rtsp": "RTSP camera",
@@ -33,24 +32,11 @@ _MODEL_BY_KIND = {
     "gb28181": "GB28181 camera",
 }
 PERSON_MODEL = "Registered person"
-BATCH = 50
-"""Devices or people handled per turn of the event loop: a box with a thousand devices sets
-up without blocking the loop (each entity costs Home Assistant about 0.2 ms to add)."""
-
-
-def box_identifier(box_uid: str) -> tuple[str, str]:
-    """The box's identifier."""
-    return (DOMAIN, box_uid)
-
-
-def device_identifier(box_uid: str, device_id: str) -> tuple[str, str]:
-    """A camera's, gate's or reader's identifier."""
-    return (DOMAIN, f"{box_uid}_{device_id}")
-
-
-def person_identifier(box_uid: str, identity_id: str) -> tuple[str, str]:
-    """A followed person's identifier."""
-    return (DOMAIN, f"{box_uid}_person_{identity_id}")
+BATCH = 10
+"""Devices or people handled per turn of the event loop, one platform at a time: many new
+devices at once never block the loop for long (Home Assistant adds an entity in about 0.2 ms,
+in the turn that hands it over: eager tasks). 50 devices and every platform in one turn held
+it 40-100 ms (bench/bench_hostile.py devices)."""
 
 
 def web_ui_url(host: str) -> str:
@@ -230,16 +216,18 @@ class Se5Registry:
 
 
 async def _async_feed[T](adders: Sequence[Callable[[list[T]], None]], items: list[T]) -> None:
-    """Hand `items` to the adders a batch at a time, a turn of the event loop between batches.
+    """Hand `items` to the adders (one per platform) a batch at a time, a turn between two.
 
     Each adder schedules Home Assistant's adding of its entities; yielding lets that run
     before the next batch is handed over.
     """
     if not items:
         return
+    turns = 0
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
         for add in adders:
+            if turns:
+                await asyncio.sleep(0)
             add(batch)
-        if start + BATCH < len(items):
-            await asyncio.sleep(0)
+            turns += 1

@@ -1,4 +1,4 @@
-"""Repair flows: stop following a device or a person that the box no longer lists."""
+"""Repair flows: unfollow what the box no longer lists (a device, a person); old sensors off."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.core import HomeAssistant
 
+from . import person_sensors
 from .compat import RepairsFlowResult
 from .const import CONF_DEVICES, CONF_PEOPLE
+from .markdown import markdown_text
 
 
 class StopFollowingRepairFlow(RepairsFlow):
@@ -42,6 +44,29 @@ class StopFollowingRepairFlow(RepairsFlow):
         return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
 
 
+class PersonSensorsRepairFlow(RepairsFlow):
+    """Confirm, then disable the "Last seen" and "Last seen at" sensors of followed people."""
+
+    def __init__(self, entry_id: str, placeholders: dict[str, str]) -> None:
+        self.entry_id = entry_id
+        self.placeholders = placeholders
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """The only step."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Ask, then disable them."""
+        if user_input is not None:
+            entry = self.hass.config_entries.async_get_entry(self.entry_id)
+            if entry is not None:
+                person_sensors.async_disable(self.hass, entry)
+            return self.async_create_entry(data={})
+        return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
@@ -51,13 +76,29 @@ async def async_create_fix_flow(
             str(data["entry_id"]),
             CONF_DEVICES,
             str(data["device_id"]),
-            {"device": str(data.get("device")), "box": str(data.get("box"))},
+            {
+                "device": str(data.get("device")),
+                "box": str(data.get("box")),
+                "device_name": markdown_text(data.get("device")),
+                "box_name": markdown_text(data.get("box")),
+            },
+        )
+    entry = hass.config_entries.async_get_entry(str(data.get("entry_id"))) if data else None
+    if entry is not None and issue_id.startswith("person_sensors_"):
+        count = len(person_sensors.enabled_row_sensors(hass, entry))
+        return PersonSensorsRepairFlow(
+            entry.entry_id, {"box_name": markdown_text(entry.title), "count": str(count)}
         )
     if data is not None and issue_id.startswith("person_missing_"):
         return StopFollowingRepairFlow(
             str(data["entry_id"]),
             CONF_PEOPLE,
             str(data["identity_id"]),
-            {"person": str(data.get("person")), "box": str(data.get("box"))},
+            {
+                "person": str(data.get("person")),
+                "box": str(data.get("box")),
+                "person_name": markdown_text(data.get("person")),
+                "box_name": markdown_text(data.get("box")),
+            },
         )
     return ConfirmRepairFlow()

@@ -19,6 +19,7 @@ from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .client import Device, Person, PersonType, Recognition
 from .const import PERSON_TYPES
@@ -104,14 +105,29 @@ PERSON_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
         key="last_seen",
         translation_key="last_seen",
         device_class=SensorDeviceClass.TIMESTAMP,
+        entity_registry_enabled_default=False,  # a logbook row per sighting: see SIGHTINGS
         value_fn=lambda _data, recognition: recognition.timestamp,
     ),
     Se5SensorEntityDescription(
         key="last_seen_at",
         translation_key="last_seen_at",
+        entity_registry_enabled_default=False,  # a logbook row per move: see SIGHTINGS
         value_fn=_device_name,
     ),
 )
+PERSON_ROW_SENSORS = tuple(description.key for description in PERSON_SENSORS)
+"""The person sensors that write a logbook row per sighting (disabled by default)."""
+
+SIGHTINGS = SensorEntityDescription(
+    key="sightings",
+    translation_key="sightings",
+    # A count with a state class: the logbook lists no row for it (on both Home Assistant
+    # lines), so a followed person's recognition stays one row (the recognition's own), while
+    # the person's page tells when and where they were last seen (the attributes).
+    state_class=SensorStateClass.TOTAL_INCREASING,
+)
+ATTR_LAST_SEEN = "last_seen"
+ATTR_LAST_SEEN_AT = "last_seen_at"
 
 RECOGNITIONS = SensorEntityDescription(
     key="recognitions",
@@ -151,7 +167,10 @@ async def async_setup_entry(
     await async_setup_person_entities(
         entry,
         async_add_entities,
-        lambda data, person: (Se5LastSightingSensor(data, person, d) for d in PERSON_SENSORS),
+        lambda data, person: (
+            Se5SightingsSensor(data, person, SIGHTINGS),
+            *(Se5LastSightingSensor(data, person, d) for d in PERSON_SENSORS),
+        ),
     )
 
 
@@ -207,6 +226,54 @@ class Se5LastSightingSensor(Se5PersonEntity, RestoreSensor):
 
     def _state_key(self) -> Hashable:
         return (self.available, self.native_value)
+
+
+class Se5SightingsSensor(Se5PersonEntity, RestoreSensor):
+    """How often a followed person was recognized; when and where last, as attributes.
+
+    Kept across restarts. Its state class keeps it out of the logbook: the recognition's own
+    row is the one row of a sighting.
+    """
+
+    def __init__(self, data: Se5Data, person: Person, description: SensorEntityDescription):
+        super().__init__(data, person, description)
+        self._count = 0
+        self._last_seen: datetime | None = None
+        self._last_seen_at: str | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the count and the last sighting seen before Home Assistant stopped."""
+        await super().async_added_to_hass()
+        stored = await self.async_get_last_sensor_data()
+        if stored is not None and isinstance(stored.native_value, int | float | Decimal):
+            self._count = max(int(stored.native_value), 0)
+        state = await self.async_get_last_state()
+        if state is not None and self.sighting is None:
+            when = state.attributes.get(ATTR_LAST_SEEN)
+            self._last_seen = dt_util.parse_datetime(when) if isinstance(when, str) else None
+            where = state.attributes.get(ATTR_LAST_SEEN_AT)
+            self._last_seen_at = where if isinstance(where, str) else None
+        self._written = self._state_key()
+
+    @callback
+    def _async_recognition(self, recognition: Recognition, live: bool) -> None:
+        self._count += 1
+        self._last_seen = recognition.timestamp
+        self._last_seen_at = _device_name(self.data, recognition)
+        self._async_write_if_changed()
+
+    @property
+    def native_value(self) -> int:
+        """How many sightings."""
+        return self._count
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """When and where the person was last recognized."""
+        return {ATTR_LAST_SEEN: self._last_seen, ATTR_LAST_SEEN_AT: self._last_seen_at}
+
+    def _state_key(self) -> Hashable:
+        return (self.available, self._count, self._last_seen, self._last_seen_at)
 
 
 class Se5RecognitionCounter(Se5BoxEntity, SensorEntity):

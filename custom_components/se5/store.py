@@ -37,7 +37,9 @@ RECORD_OVERHEAD = 1_024
 """Bytes counted for each recognition besides its images (its Python objects, roughly)."""
 MEGABYTE = 1_000_000
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SAFE_ID = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
+r"""A record id that is a safe file name and URL segment (`\Z`: `$` would let a trailing
+newline through)."""
 
 
 def image_path(entry_id: str, record_id: str, kind: ImageKind) -> str:

@@ -12,17 +12,18 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 import shutil
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .client import PersonType
+from .client import MAX_AHEAD_MS, PersonType
 from .const import DOMAIN
 from .store import StoredRecognition
 
@@ -45,11 +46,24 @@ def _person_file(folder: Path, identity_id: str) -> Path:
     return folder / f"person-{digest}.jpg"
 
 
-def _write_file(folder: Path, path: Path, data: bytes) -> None:
+def _ensure_folder(folder: Path) -> None:
+    """The folder, readable by Home Assistant's user only (an existing one is tightened)."""
     folder.mkdir(mode=_MODE_FOLDER, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o777 != _MODE_FOLDER:
+        folder.chmod(_MODE_FOLDER)
+
+
+def _write_file(folder: Path, path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all; the file is never readable by others, even briefly.
+
+    The temporary file is created with its final permissions (not changed after writing).
+    """
+    _ensure_folder(folder)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    temporary.chmod(_MODE_FILE)
+    temporary.unlink(missing_ok=True)  # left by an interrupted write, maybe with other modes
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE_FILE)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
     temporary.replace(path)
 
 
@@ -146,6 +160,8 @@ def load(folder: Path, not_before: datetime) -> Loaded:
     """
     if not folder.is_dir():
         return []
+    _ensure_folder(folder)
+    latest = datetime.now(UTC) + timedelta(milliseconds=MAX_AHEAD_MS)
     found: Loaded = []
     for path in folder.glob("*.json"):
         try:
@@ -155,7 +171,9 @@ def load(folder: Path, not_before: datetime) -> Loaded:
             _LOGGER.debug("Deleting an unreadable stored recognition %s: %s", path.name, err)
             delete(folder, path.stem)
             continue
-        if record.id != path.stem or record.timestamp < not_before:
+        if record.id != path.stem or not not_before <= record.timestamp <= latest:
+            # Too old, or dated in the future (written before times were clamped): it would
+            # never age out.
             delete(folder, path.stem)
             continue
         found.append((record, registered))

@@ -15,6 +15,7 @@ from homeassistant.components import websocket_api
 from homeassistant.components.http.auth import async_sign_path
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.generated.languages import LANGUAGES
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .compat import vol
@@ -93,7 +94,7 @@ def _item(
         vol.Optional("limit", default=DEFAULT_LIMIT): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=MAX_LIMIT)
         ),
-        vol.Optional("language"): str,
+        vol.Optional("language"): vol.In(LANGUAGES),
     }
 )
 @websocket_api.async_response
@@ -152,7 +153,7 @@ async def ws_subscribe_recognitions(
 @websocket_api.websocket_command(
     {
         vol.Required("type"): "se5/recognitions/cameras",
-        vol.Optional("language"): str,
+        vol.Optional("language"): vol.In(LANGUAGES),
     }
 )
 @websocket_api.async_response

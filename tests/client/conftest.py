@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
+from hypothesis import HealthCheck, settings
 import pytest
 
 from custom_components.se5.client import (
@@ -22,6 +23,13 @@ from se5sim import Simulator
 from tests.helpers import wait_for
 
 FAST_BACKOFF = Backoff(initial=0.05, maximum=0.2, stable_after=0.5)
+
+# Property tests judge the client, never the machine's speed: no deadline per example, and no
+# health check on how fast examples are generated (a busy machine is slow at both).
+settings.register_profile(
+    "busy-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("busy-machine")
 
 
 @pytest.fixture(autouse=True)

@@ -246,9 +246,9 @@ def test_values_no_json_has_are_dropped_or_unusable() -> None:
 
 def test_loads_without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
     """The client needs no orjson: the standard library reads the same documents."""
-    from custom_components.se5.client import parse
+    from custom_components.se5.client import jsondoc
 
-    monkeypatch.setattr(parse, "_orjson", None)
+    monkeypatch.setattr(jsondoc, "_orjson", None)
     assert loads('{"device_id": 12, "big": 18446744073709551616}') == {
         "device_id": 12,
         "big": float(18446744073709551616),

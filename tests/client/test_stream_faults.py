@@ -53,11 +53,15 @@ def box_stream(
 async def test_slow_frame_is_received_without_a_ping(
     session: aiohttp.ClientSession, box: WsBox
 ) -> None:
-    """A frame dripped over 5 s at ~1.2 KB/s, heartbeat 1 s, a box that holds pongs."""
+    """A frame dripped over 5 s at ~1.2 KB/s, heartbeat 2 s, a box that holds pongs.
+
+    The gaps between the bytes (0.05 s) are far below the heartbeat, so that a busy machine
+    that runs the dripping late does not make a silence of it.
+    """
     box.answer_pings = False
     padding = "x" * 6000
     data = frame(event("cam-1", event_id="slow", padding=padding))
-    stream = box_stream(session, box, heartbeat=1.0)
+    stream = box_stream(session, box, heartbeat=2.0)
     async with Runner(stream) as runner:
         await box.wait_for_subscription()
         await box.drip(data, chunk=60, interval=0.05)
@@ -91,9 +95,11 @@ async def test_stall_in_the_middle_of_a_frame_is_half_open(
 async def test_silent_socket_that_answers_pings_stays(
     session: aiohttp.ClientSession, box: WsBox
 ) -> None:
-    stream = box_stream(session, box, heartbeat=0.5)  # a pong has 0.25 s to come back
+    # A pong has 1 s to come back: a busy machine must not make a half-open socket of it.
+    stream = box_stream(session, box, heartbeat=2.0)
     async with Runner(stream) as runner:
         await box.wait_for_subscription()
+        # A second ping comes only after the first one's pong was taken as a sign of life.
         await wait_for(lambda: box.pings >= 2, what="two pings")
         await box.send(event("cam-1", event_id="still here"))
         assert (await runner.next()).event_id == "still here"

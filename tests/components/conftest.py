@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest_socket
 
 from custom_components.se5.client import Backoff, StreamState
 from custom_components.se5.compat import device_by_identifier
@@ -28,8 +29,16 @@ from custom_components.se5.const import (
     DOMAIN,
 )
 from custom_components.se5.coordinator import push as coordinator_module
-from custom_components.se5.registry import device_identifier, person_identifier
+from custom_components.se5.identifiers import (
+    box_unique_id,
+    device_identifier,
+    device_unique_id,
+    person_identifier,
+    person_unique_id,
+)
+from custom_components.se5.migration import MINOR_VERSION, VERSION
 from se5sim import Simulator
+from tests.client.hostile import HostileBox
 from tests.helpers import wait_for
 
 PER_RECOGNITION = (
@@ -48,18 +57,41 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture(autouse=True)
 def fast_stream(monkeypatch: pytest.MonkeyPatch) -> Generator[None]:
-    """Short heartbeat and backoff, so that drops and reboots play out in a second."""
-    monkeypatch.setattr(coordinator_module, "HEARTBEAT", 1.0)
+    """Short backoff, so that drops and reboots play out in a second.
+
+    The heartbeat stays long: a dropped box resets its sockets (no heartbeat needed to see it),
+    and a short one would race the simulator's pongs on a busy machine.
+    """
+    monkeypatch.setattr(coordinator_module, "HEARTBEAT", 10.0)
     monkeypatch.setattr(
         coordinator_module, "BACKOFF", Backoff(initial=0.05, maximum=0.2, stable_after=0.5)
     )
     return
 
 
+LOOPBACK_HOSTS = ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+"""Addresses a test may connect to: loopback only; .2 and .3 play other hosts of the LAN."""
+
+
+@pytest.fixture
+def other_hosts(socket_enabled: None) -> None:
+    """Let the test connect to 127.0.0.2 and 127.0.0.3 too (the plugin allows 127.0.0.1)."""
+    pytest_socket.socket_allow_hosts(LOOPBACK_HOSTS, allow_unix_socket=True)
+
+
 @pytest.fixture(params=["v5"])
 def dialect(request: pytest.FixtureRequest) -> str:
     """Firmware dialect of the simulator; tests parametrize it to cover both."""
     return str(request.param)
+
+
+@pytest.fixture
+async def hostile(socket_enabled: None) -> AsyncIterator[HostileBox]:
+    """A hand-written box that plays by the rules until a test turns it (tests/client/hostile)."""
+    box = HostileBox()
+    await box.start()
+    yield box
+    await box.stop()
 
 
 @pytest.fixture
@@ -78,7 +110,8 @@ def entry_for(sim: Simulator, **options: Any) -> MockConfigEntry:
         domain=DOMAIN,
         title="SE5 127.0.0.1",
         unique_id=sim.serial,
-        version=2,
+        version=VERSION,
+        minor_version=MINOR_VERSION,
         data={
             CONF_HOST: "127.0.0.1",
             CONF_REST_PORT: sim.rest_port,
@@ -113,7 +146,7 @@ async def setup_entry(
     if enable_counter:
         registry = er.async_get(hass)
         registry.async_get_or_create(
-            "sensor", DOMAIN, f"{entry.unique_id}_recognitions", config_entry=entry
+            "sensor", DOMAIN, uid(entry, "recognitions"), config_entry=entry
         )
         for device in sim.devices:
             for platform, key in PER_RECOGNITION:
@@ -170,5 +203,13 @@ def ha_person(
 
 
 def uid(entry: MockConfigEntry, *parts: str) -> str:
-    """A unique id scoped by the entry's box: `uid(entry, device_id, "recognition")`."""
-    return "_".join([str(entry.unique_id), *parts])
+    """The unique id of an entity of the entry's box: `uid(entry, key)` for the box's own,
+    `uid(entry, device_id, key)` for a device's, `uid(entry, "person", identity_id, key)` for a
+    person's."""
+    box = str(entry.unique_id)
+    if len(parts) == 1:
+        return box_unique_id(box, parts[0])
+    if len(parts) == 3 and parts[0] == "person":
+        return person_unique_id(box, parts[1], parts[2])
+    assert len(parts) == 2, parts
+    return device_unique_id(box, parts[0], parts[1])

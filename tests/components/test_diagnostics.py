@@ -51,5 +51,35 @@ async def test_diagnostics_redacted(
         assert set(last["identity_info"].values()) == {"**REDACTED**"}
     else:
         assert last["identity_info"] == {}
-    assert last["face_image_bytes"] == len(sent.face_jpeg)
+    # The images are the store's: their size as held there (the box's base64).
+    assert last["stored"] is True
+    assert last["face_image_bytes"] >= len(sent.face_jpeg) * 4 // 3
+    # The group may name the person's employer: redacted (V6 sends none).
+    assert last["group"] == ("**REDACTED**" if dialect == "v5" else None)
     assert last["person_type"] == "vip"
+
+
+def test_parts_that_may_be_missing() -> None:
+    """A health without uptime, a device without a stream URL."""
+    from custom_components.se5.client import Device, Health
+    from custom_components.se5.diagnostics import _device, _health
+
+    assert _health(Health())["uptime"] is None
+    assert _device(Device(id="d", name="Gate"))["url"] is None
+
+
+async def test_an_entry_that_never_picked_people(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    sim: Simulator,
+) -> None:
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    options = {key: value for key, value in entry.options.items() if key != "people"}
+    hass.config_entries.async_update_entry(entry, options=options)
+    await setup_entry(hass, entry, sim)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert "people" not in diagnostics["entry"]["options"]
+    assert diagnostics["people"]["followed"] == 0
+    await hass.config_entries.async_unload(entry.entry_id)

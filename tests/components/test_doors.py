@@ -135,6 +135,9 @@ async def test_refusals_are_translated_and_repaired(
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["count"] == "3"
     assert "the relay did not answer" in issue.translation_placeholders["error"]
+    # The box's words and name stay text in the repair's Markdown.
+    assert issue.translation_placeholders["box_name"] == "SE5 127\\.0\\.0\\.1"
+    assert "\\:" in issue.translation_placeholders["error"]  # "50000: ..." escaped
     sim.clear_relay_failure()
     await call(hass, "open", lock)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.se5 import async_remove_config_entry_device
 from custom_components.se5.client import StreamState
 from custom_components.se5.const import CONF_DIALECT, DOMAIN
+from custom_components.se5.identifiers import device_identifier, person_identifier
 from se5sim import Simulator
 from tests.components.conftest import entry_for, ha_box, ha_device, ha_person, setup_entry, uid
 from tests.helpers import wait_for
@@ -148,11 +149,12 @@ async def test_remove_device(socket_enabled: None, hass: HomeAssistant, sim: Sim
     assert not await async_remove_config_entry_device(hass, entry, person)
     gone = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, uid(entry, "person", unfollowed.identity_id))},
+        identifiers={person_identifier(str(entry.unique_id), unfollowed.identity_id)},
     )
     assert await async_remove_config_entry_device(hass, entry, gone)
     stale = dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, identifiers={(DOMAIN, uid(entry, "gone-device"))}
+        config_entry_id=entry.entry_id,
+        identifiers={device_identifier(str(entry.unique_id), "gone-device")},
     )
     assert await async_remove_config_entry_device(hass, entry, stale)
     # The same answers while the entry is not loaded (Home Assistant asks in any state).

@@ -50,13 +50,21 @@ async def test_followed_person_has_entities_before_any_recognition(
     box = ha_box(hass, entry)
     assert box is not None
     assert person.via_device_id == box.id
-    last_seen = entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, "last_seen"))
-    seen_at = entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, "last_seen_at"))
+    sightings = entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, "sightings"))
     photo = entity_id(hass, "image", uid(entry, "person", vip.identity_id, "photo"))
-    for entity in (last_seen, seen_at):
-        state = hass.states.get(entity)
-        assert state is not None
-        assert state.state == STATE_UNKNOWN
+    registry = er.async_get(hass)
+    # The sensors that made a logbook row per sighting are there, disabled.
+    for key in ("last_seen", "last_seen_at"):
+        found = registry.async_get(
+            entity_id(hass, "sensor", uid(entry, "person", vip.identity_id, key))
+        )
+        assert found is not None
+        assert found.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    state = hass.states.get(sightings)
+    assert state is not None
+    assert state.state == "0"
+    assert state.attributes["last_seen"] is None
+    assert state.attributes["last_seen_at"] is None
     await wait_for(
         lambda: (s := hass.states.get(photo)) is not None and s.state != STATE_UNKNOWN,
         what="photo fetched",
@@ -70,23 +78,19 @@ async def test_followed_person_has_entities_before_any_recognition(
     gate = sim.devices[1]
     sent = await sim.fire(gate.id, identity_id=vip.identity_id)
     await wait_for(
-        lambda: (s := hass.states.get(last_seen)) is not None and s.state != STATE_UNKNOWN,
-        what="last seen",
+        lambda: (s := hass.states.get(sightings)) is not None and s.state == "1",
+        what="a sighting",
     )
-    state = hass.states.get(last_seen)
+    state = hass.states.get(sightings)
     assert state is not None
-    assert datetime.fromisoformat(state.state).timestamp() == pytest.approx(
-        sent.timestamp_ms / 1000
-    )
-    state = hass.states.get(seen_at)
-    assert state is not None
-    assert state.state == gate.name
+    assert state.attributes["last_seen"].timestamp() == pytest.approx(sent.timestamp_ms / 1000)
+    assert state.attributes["last_seen_at"] == gate.name
     # Someone else leaves the person's entities alone.
     other = next(p for p in sim.people if p.identity_id != vip.identity_id)
     await sim.fire(gate.id, identity_id=other.identity_id)
     await wait_for(lambda: entry.runtime_data.push.recognitions == 2, what="second")
     await hass.async_block_till_done()
-    assert hass.states.get(seen_at).state == gate.name  # type: ignore[union-attr]
+    assert hass.states.get(sightings).state == "1"  # type: ignore[union-attr]
     assert ha_person(hass, entry, other.identity_id) is None
     # The gate renamed by the user: the next sighting says the user's name, as the logbook.
     gate_device = ha_device(hass, entry, gate.id)
@@ -95,7 +99,10 @@ async def test_followed_person_has_entities_before_any_recognition(
     await sim.fire(gate.id, identity_id=vip.identity_id)
     await wait_for(lambda: entry.runtime_data.push.recognitions == 3, what="third")
     await hass.async_block_till_done()
-    assert hass.states.get(seen_at).state == "Main entrance"  # type: ignore[union-attr]
+    state = hass.states.get(sightings)
+    assert state is not None
+    assert state.state == "2"
+    assert state.attributes["last_seen_at"] == "Main entrance"
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -117,10 +124,24 @@ async def test_person_values_restored_after_restart(
         uid(entry, "person", vip.identity_id, "last_seen_at"),
         suggested_object_id="vip_where",
     ).entity_id
+    counted = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        uid(entry, "person", vip.identity_id, "sightings"),
+        suggested_object_id="vip_sightings",
+    ).entity_id
     when = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
     mock_restore_cache_with_extra_data(
         hass,
         (
+            (
+                State(
+                    counted,
+                    "7",
+                    {"last_seen": when.isoformat(), "last_seen_at": "Front gate"},
+                ),
+                {"native_value": 7, "native_unit_of_measurement": None},
+            ),
             (
                 State(seen, when.isoformat()),
                 {
@@ -140,6 +161,11 @@ async def test_person_values_restored_after_restart(
     await setup_entry(hass, entry, sim)
     assert hass.states.get(seen).state == when.isoformat()  # type: ignore[union-attr]
     assert hass.states.get(where).state == "Front gate"  # type: ignore[union-attr]
+    state = hass.states.get(counted)
+    assert state is not None
+    assert state.state == "7"
+    assert state.attributes["last_seen"] == when
+    assert state.attributes["last_seen_at"] == "Front gate"
     await hass.config_entries.async_unload(entry.entry_id)
 
 

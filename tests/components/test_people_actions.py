@@ -114,11 +114,14 @@ async def test_a_stranger_registered_as_a_visitor_is_recognised_by_name(
     assert again.identity_id == identity_id
     await wait_for(lambda: events, what="the visitor's recognition")
     assert (events[0].data["identity_name"], events[0].data["person_type"]) == ("Guest", "visitor")
-    last_seen = entity_id(hass, "sensor", uid(entry, "person", identity_id, "last_seen"))
+    sightings = entity_id(hass, "sensor", uid(entry, "person", identity_id, "sightings"))
     await wait_for(
-        lambda: (s := hass.states.get(last_seen)) is not None and s.state != STATE_UNKNOWN,
-        what="last seen",
+        lambda: (s := hass.states.get(sightings)) is not None and s.state == "1",
+        what="the visitor's sighting",
     )
+    state = hass.states.get(sightings)
+    assert state is not None
+    assert state.attributes["last_seen_at"] == sim.devices[1].name
 
 
 async def test_photo_from_an_entity_or_a_file(

@@ -18,6 +18,7 @@ from custom_components.se5 import async_remove_config_entry_device
 from custom_components.se5.client import Se5ConnectionError
 from custom_components.se5.const import CONF_PEOPLE, DOMAIN
 from custom_components.se5.coordinator import people as people_module, person_missing_issue_id
+from custom_components.se5.markdown import markdown_text
 from custom_components.se5.registry import person_identifier
 from custom_components.se5.repairs import StopFollowingRepairFlow, async_create_fix_flow
 from se5sim import Simulator, images
@@ -34,9 +35,9 @@ def fast_people(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def person_entities(hass: HomeAssistant, entry: Any, identity_id: str) -> list[str]:
+    """The person's entities enabled by default (Last seen and Last seen at are not)."""
     return [
-        entity_id(hass, "sensor", uid(entry, "person", identity_id, "last_seen")),
-        entity_id(hass, "sensor", uid(entry, "person", identity_id, "last_seen_at")),
+        entity_id(hass, "sensor", uid(entry, "person", identity_id, "sightings")),
         entity_id(hass, "image", uid(entry, "person", identity_id, "photo")),
     ]
 
@@ -106,7 +107,12 @@ async def test_a_person_deleted_on_the_box_gets_a_repair_and_can_be_deleted(
     )
     flow = await response.json()
     assert flow["step_id"] == "confirm"
-    assert flow["description_placeholders"] == {"person": vip.name, "box": entry.title}
+    assert flow["description_placeholders"] == {
+        "person": vip.name,
+        "box": entry.title,
+        "person_name": markdown_text(vip.name),
+        "box_name": markdown_text(entry.title),
+    }
     response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
     assert (await response.json())["type"] == "create_entry"
     await hass.async_block_till_done()
@@ -175,7 +181,12 @@ async def test_repair_flows_of_what_is_gone(hass: HomeAssistant) -> None:
     flow.hass = hass
     result = await flow.async_step_init()
     assert result["step_id"] == "confirm"
-    assert result["description_placeholders"] == {"person": "A", "box": "B"}
+    assert result["description_placeholders"] == {
+        "person": "A",
+        "box": "B",
+        "person_name": "A",
+        "box_name": "B",
+    }
     result = await flow.async_step_confirm({})
     assert result["type"] == "create_entry"
 

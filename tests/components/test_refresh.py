@@ -164,7 +164,12 @@ async def test_missing_camera_repair_flow_stops_following_it(
     assert response.status == 200
     flow = await response.json()
     assert flow["step_id"] == "confirm"
-    assert flow["description_placeholders"] == {"device": gone.name, "box": entry.title}
+    assert flow["description_placeholders"] == {
+        "device": gone.name,
+        "box": entry.title,
+        "device_name": gone.name,
+        "box_name": "SE5 127\\.0\\.0\\.1",  # Markdown: the box's text stays text
+    }
     response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}", json={})
     assert response.status == 200
     assert (await response.json())["type"] == "create_entry"

@@ -144,7 +144,7 @@ async def test_diagnostics(
     entry = entry_for(sim)
     await setup_entry(hass, entry, sim)
     vip = next(p for p in sim.people if p.person_type == "vip")
-    await sim.fire(sim.devices[0].id, identity_id=vip.identity_id, timestamp_ms=1_800_000_000_000)
+    await sim.fire(sim.devices[0].id, identity_id=vip.identity_id, timestamp_ms=1_790_000_000_000)
     await wait_for(lambda: entry.runtime_data.push.recognitions == 1, what="recognition")
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     diagnostics["health"]["data"]["uptime"] = "<uptime>"

@@ -215,7 +215,7 @@ def test_images_stay_as_the_box_sent_them_until_read() -> None:
     assert store.size == 0  # the same count out as in
 
 
-@pytest.mark.parametrize("event_id", [None, "", "a/b", "../x", "x" * 65, "é"])
+@pytest.mark.parametrize("event_id", [None, "", "a/b", "../x", "x" * 65, "é", "abc\n"])
 def test_unsafe_event_ids_get_a_random_id(event_id: str | None) -> None:
     made = record_id(recognition(event_id=event_id))
     assert made != event_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import json
 import logging
+import os
 from pathlib import Path
 import stat
 
@@ -223,6 +224,46 @@ def test_load_skips_what_it_cannot_read(tmp_path: Path) -> None:
     store_disk.write_person(tmp_path, "7", None)
     store_disk.wipe(tmp_path)
     assert not tmp_path.exists()
+
+
+def test_a_record_dated_in_the_future_is_dropped_at_load(tmp_path: Path) -> None:
+    """Written by an older release from a box whose clock was wrong: it would never age out."""
+    now = datetime.now(UTC)
+    store_disk.write(tmp_path, _recognition("now", now))
+    store_disk.write(tmp_path, _recognition("future", now + timedelta(days=400)))
+    loaded = store_disk.load(tmp_path, now - timedelta(days=7))
+    assert [record.id for record, _ in loaded] == ["now"]
+    assert not (tmp_path / "future.json").exists()
+
+
+def test_files_are_never_readable_by_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Created with their final permissions (not changed after writing: that leaves a moment
+    when another user can read a face), in a folder tightened even when it existed."""
+    folder = tmp_path / "se5" / "entry"
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    previous = os.umask(0)
+    chmods: list[Path] = []
+    real_chmod = Path.chmod
+
+    def chmod(path: Path, mode: int, **kwargs: object) -> None:
+        if path.is_file():
+            chmods.append(path)
+        real_chmod(path, mode)
+
+    monkeypatch.setattr(Path, "chmod", chmod)
+    try:
+        store_disk.write(folder, _recognition("r1", datetime.now(UTC)))
+        store_disk.write_person(folder, "7", b"photo")
+    finally:
+        os.umask(previous)
+    assert not chmods
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp")) == []
 
 
 def _recognition(record_id: str, when: datetime) -> StoredRecognition:

@@ -204,3 +204,23 @@ async def test_other_boxes_and_unfollowed_cameras_are_left_out(
     async_dispatcher_send(hass, SIGNAL_STORED, entry.entry_id, record)  # an unloaded box
     await client.send_json_auto_id({"type": "ping"})
     assert (await _receive(client))["type"] == "pong"
+
+
+@pytest.mark.parametrize("command", ["se5/recognitions/subscribe", "se5/recognitions/cameras"])
+@pytest.mark.parametrize("language", ["../../../etc/passwd", "x" * 10_000, "tlh"])
+async def test_a_language_home_assistant_does_not_know_is_refused(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: Any,
+    hass_ws_client: WebSocketGenerator,
+    command: str,
+    language: str,
+) -> None:
+    """The language names translation files to load (and cache): only known ones."""
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": command, "language": language})
+    result = await _receive(client)
+    assert not result["success"]
+    assert result["error"]["code"] == "invalid_format"
+    await client.send_json_auto_id({"type": command, "language": "zh-Hans"})
+    assert (await _receive(client))["success"]

@@ -33,19 +33,28 @@ from .models import (
     Relay,
     Subscription,
 )
-from .parse import parse_event, parse_frame
+from .parse import MAX_AHEAD_MS, parse_event, parse_frame
 from .people_write import MAX_PHOTO_BYTES, NewPerson, PersonChange
 from .probe import probe_event_socket
 from .rest import DEFAULT_REST_PORT, Se5Client
 from .send import Se5UnconfirmedError
-from .stream import DEFAULT_EVENT_PORT, Backoff, EventStream, StreamState, StreamStats
+from .stream import (
+    DEFAULT_EVENT_PORT,
+    DEFAULT_MAX_FRAME_BYTES,
+    Backoff,
+    EventStream,
+    StreamState,
+    StreamStats,
+)
 from .system import DEFAULT_SYSTEM_PORT
 
 __all__ = [
     "DEFAULT_EVENT_PORT",
     "DEFAULT_FEED_PORT",
+    "DEFAULT_MAX_FRAME_BYTES",
     "DEFAULT_REST_PORT",
     "DEFAULT_SYSTEM_PORT",
+    "MAX_AHEAD_MS",
     "MAX_DURATION",
     "MAX_PHOTO_BYTES",
     "MIN_DURATION",

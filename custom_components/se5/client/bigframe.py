@@ -16,10 +16,12 @@ from typing import Any
 
 from .errors import FrameError
 from .models import ImageSelection, Recognition
-from .parse import decode_frame, parse_event
+from .parse import FRAME_MAX_VALUES, decode_frame, parse_event
 
 LIFT_CHARS = 64 * 1024
 """String literals at least this long (without escapes) are lifted out before parsing."""
+_COUNT_CHARS = 1024 * 1024
+"""Characters counted per step when a frame's values are counted (about 0.5 ms)."""
 
 
 def parse_big_frame(
@@ -28,8 +30,10 @@ def parse_big_frame(
     """Parse a long frame, or the chunks of a diverted one, and decode its images (a worker).
 
     Text that is not UTF-8 goes to JSON's own encoding detection (aiohttp would close the
-    socket; here only the frame is lost).
+    socket; here only the frame is lost). A frame of more than `FRAME_MAX_VALUES` JSON values
+    is refused (FrameError `too_complex`) before anything is parsed or copied.
     """
+    _check_values(data)
     if isinstance(data, list):
         joined = b"".join(data)
         data.clear()
@@ -57,6 +61,20 @@ def parse_big_frame(
     # Decoded here rather than on the loop at the first read (a camera's).
     _ = (recognition.face_image, recognition.scene_image, recognition.registered_image)
     return recognition
+
+
+def _check_values(data: str | bytes | list[bytes]) -> None:
+    """Count the frame's values a step at a time, the GIL given away between steps."""
+    commas = 0
+    for piece in data if isinstance(data, list) else [data]:
+        comma = b"," if isinstance(piece, bytes) else ","
+        for start in range(0, len(piece), _COUNT_CHARS):
+            commas += piece.count(comma, start, start + _COUNT_CHARS)  # type: ignore[arg-type]
+            if commas > FRAME_MAX_VALUES:
+                raise FrameError(
+                    "too_complex", f"frame holds more than {FRAME_MAX_VALUES} JSON values"
+                )
+            _yield_gil()
 
 
 def _yield_gil() -> None:

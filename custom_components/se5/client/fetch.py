@@ -20,13 +20,16 @@ from .errors import (
     Se5Error,
     Se5ServerError,
 )
-from .parse import cap_text, loads
+from .parse import ANSWER_MAX_VALUES, cap_text, loads, too_many_values
 
 #: Larger than any photo the box takes (a 1920x1080 scene is about 0.2-0.5 MB).
 MAX_IMAGE_BYTES: Final = 16 * 1024 * 1024
 #: Largest error answer read (an error envelope, or the start of a page for the message); also
 #: the largest JSON answer read on an image call, where JSON is only ever an error.
 ERROR_BODY_BYTES: Final = 64 * 1024
+#: Answers at least this long are decoded in a worker thread (a JSON answer of 256 KiB takes
+#: about 1-3 ms to decode; the largest read, 8 MiB, far longer).
+OFF_LOOP_BYTES: Final = 256 * 1024
 #: Characters kept of a message (or code) taken from an answer into an exception.
 MESSAGE_MAX: Final = 200
 JPEG_MAGIC: Final = b"\xff\xd8\xff"
@@ -118,13 +121,28 @@ async def read_capped(
 
 
 def decode(body: bytes, read: Read) -> Any:
-    """The JSON of a body read whole; None when it was not, or is not JSON (however broken)."""
-    if read != "whole":
+    """The JSON of a body read whole; None when it was not, or is not JSON (however broken).
+
+    None also for a body of more than `ANSWER_MAX_VALUES` JSON values (see `too_complex`).
+    """
+    if read != "whole" or too_many_values(body, ANSWER_MAX_VALUES):
         return None
     try:
         return loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
         return None
+
+
+async def decode_off_loop(body: bytes, read: Read) -> Any:
+    """`decode`, in a worker thread when the body is `OFF_LOOP_BYTES` or longer."""
+    if read != "whole" or len(body) < OFF_LOOP_BYTES:
+        return decode(body, read)
+    return await asyncio.get_running_loop().run_in_executor(None, decode, body, read)
+
+
+def too_complex(body: bytes) -> bool:
+    """True for a body of more than `ANSWER_MAX_VALUES` JSON values: never decoded."""
+    return too_many_values(body, ANSWER_MAX_VALUES)
 
 
 def envelope_error(

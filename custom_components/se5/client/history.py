@@ -10,17 +10,24 @@ Decisions where the docs are silent or disagree:
   holds at least what was asked for, and the client filters the exact range itself.
 - The order of a page is not documented: the client reads it from the first page's timestamps.
   Newest-first pages are read from the start until `since` is passed; oldest-first pages are
-  read from the end. Either way no more than `limit / page_size + 3` pages are fetched.
-- A history event without a device id or a timestamp, or of a car, is skipped; a scene id equal
+  read from the end. Either way no more than `limit / page_size + 3` pages are fetched, with
+  the client's own page size: a box that serves one event per page (its `per_page` says 1)
+  does not make the client ask for hundreds.
+- What is kept is cut to the newest `limit` after every page: a page of far more events than
+  asked for holds no more than `limit` of them (and a large page is parsed in a worker thread).
+- A history event without a device id or a timestamp, stamped more than `MAX_AHEAD_MS` after
+  now, or of a car, is skipped; a scene id equal
   to the face id carries no scene (the box kept only the face crop).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 import math
+import time
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -28,7 +35,7 @@ from . import values
 from .errors import FrameError, Se5NotABoxError
 from .fetch import RequestFn
 from .models import Dialect, ImageSelection, Recognition
-from .parse import parse_event
+from .parse import MAX_AHEAD_MS, parse_event
 
 V5_EVENTS_PATH: Final = "/SophonFace/api/events"
 V5_EVENT_IMAGES_PATH: Final = "/SophonFace/api/event_images/"
@@ -37,6 +44,8 @@ V6_SPOT_IMAGE_PATH: Final = "/sophon/v2/face/getspotimage/"
 _NO_IMAGES: Final = ImageSelection(face=False, scene=False, registered=False)
 _SECONDS_LIMIT: Final = 100_000_000_000
 _EXTRA_PAGES: Final = 3
+OFF_LOOP_EVENTS: Final = 200
+"""Pages of more events than this are parsed in a worker thread (~20 µs per event)."""
 
 
 def _ms(value: object) -> int | None:
@@ -108,7 +117,8 @@ def parse_history_event(entry: object, score_scale: int | None = None) -> Recogn
     if isinstance(user_type, str) and user_type.strip().lower() == "car":
         return None
     timestamp_ms = _ms(entry.get("timestamp"))
-    if timestamp_ms is None:
+    if timestamp_ms is None or timestamp_ms > time.time() * 1000 + MAX_AHEAD_MS:
+        # From a box whose clock is wrong: kept, it would stay the newest event forever.
         return None
     frame, (face_id, scene_id, registered_id) = _v6_frame(entry) if v6 else _v5_frame(entry)
     frame["timestamp"] = timestamp_ms
@@ -185,6 +195,14 @@ async def _fetch(
             filters["datetime_lte"] = math.ceil(until.timestamp() * 1000)
         body = {"filters": filters, "page_limit": page_size, "page_index": index}
         payload = await request("POST", V6_EVENTS_PATH, json_body=body)
+    entries = (
+        payload.get("data" if dialect is Dialect.V5 else "events")
+        if isinstance(payload, Mapping)
+        else None
+    )
+    if isinstance(entries, list) and len(entries) > OFF_LOOP_EVENTS:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, _page, payload, dialect, page_size, score_scale)
     return _page(payload, dialect, page_size, score_scale)
 
 
@@ -205,7 +223,6 @@ async def list_events(
         raise ValueError("page_size must be at least 1")
     if limit < 1:
         return []
-    walk = _Walk(since, until)
     query: dict[str, Any] = {
         "page_size": page_size,
         "since": since,
@@ -213,11 +230,13 @@ async def list_events(
         "score_scale": score_scale,
     }
     first = await _fetch(request, dialect, 0, **query)
-    max_pages = math.ceil(limit / first.served) + _EXTRA_PAGES
+    # From the page size asked for, never from the one the box says it served.
+    max_pages = math.ceil(limit / page_size) + _EXTRA_PAGES
     pages = 1
     oldest_first = len(first.raw_ms) > 1 and first.raw_ms[0] < first.raw_ms[-1]
     if oldest_first and first.total is not None and first.total > first.served:
         # Read from the last page backwards: the newest events are at the end.
+        walk = _Walk(since, until, limit, pages_backwards=True, events_backwards=False)
         index = math.ceil(first.total / first.served) - 1
         passed = False
         while index > 0 and pages < max_pages and walk.kept < limit and not passed:
@@ -226,8 +245,10 @@ async def list_events(
             index -= 1
         if index == 0 and walk.kept < limit and not passed:
             walk.take(first)
-        found = walk.chronological(pages_backwards=True, events_backwards=False)
     else:
+        walk = _Walk(
+            since, until, limit, pages_backwards=not oldest_first, events_backwards=not oldest_first
+        )
         page, index = first, 0
         while True:
             fresh, passed = walk.take(page)
@@ -239,25 +260,42 @@ async def list_events(
             index += 1
             page = await _fetch(request, dialect, index, **query)
             pages += 1
-        found = walk.chronological(
-            pages_backwards=not oldest_first, events_backwards=not oldest_first
-        )
-    # A stable sort: events of the same millisecond keep the box's order.
-    return sorted(found, key=lambda rec: rec.timestamp_ms)[-limit:]
+    return walk.found
 
 
 class _Walk:
-    """What a walk through the history pages kept, page by page."""
+    """What a walk through the history pages kept, page by page: the newest `limit` at most.
 
-    def __init__(self, since: datetime, until: datetime | None) -> None:
+    `pages_backwards`: each page fetched holds older events than the ones before it;
+    `events_backwards`: a page lists its events newest first.
+    """
+
+    def __init__(
+        self,
+        since: datetime,
+        until: datetime | None,
+        limit: int,
+        *,
+        pages_backwards: bool,
+        events_backwards: bool,
+    ) -> None:
         self._since = since
         self._until = until
+        self._limit = limit
+        self._pages_backwards = pages_backwards
+        self._events_backwards = events_backwards
         self._seen: set[object] = set()
-        self._pages: list[list[Recognition]] = []
-        self.kept = 0
+        self.found: list[Recognition] = []
+        """The kept events, oldest first (a stable sort: those of one millisecond keep the
+        box's order)."""
+
+    @property
+    def kept(self) -> int:
+        """How many events are kept."""
+        return len(self.found)
 
     def take(self, page: _Page) -> tuple[int, bool]:
-        """Keep the page's events in range.
+        """Keep the page's events in range, then only the newest `limit` of all kept.
 
         Returns how many events were new to the walk (kept or not), and whether one of them
         was at or before `since`.
@@ -273,14 +311,17 @@ class _Walk:
                 passed = True
             elif self._until is None or rec.timestamp <= self._until:
                 kept.append(rec)
-        self._pages.append(kept)
-        self.kept += len(kept)
+        if self._events_backwards:
+            kept.reverse()
+        merged = kept + self.found if self._pages_backwards else self.found + kept
+        self.found = sorted(merged, key=lambda rec: rec.timestamp_ms)[-self._limit :]
+        if len(self._seen) > 4 * (self._limit + len(page.recognitions)):
+            # Only the kept events' keys are still needed to tell a repeated page.
+            self._seen = {
+                rec.event_id or (rec.timestamp_ms, rec.device_id, rec.identity_id)
+                for rec in self.found
+            }
         return fresh, passed
-
-    def chronological(self, *, pages_backwards: bool, events_backwards: bool) -> list[Recognition]:
-        """The kept events in the box's chronological order."""
-        pages = reversed(self._pages) if pages_backwards else iter(self._pages)
-        return [rec for page in pages for rec in (reversed(page) if events_backwards else page)]
 
 
 def event_image_request(

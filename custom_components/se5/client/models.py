@@ -98,7 +98,7 @@ class Person:
     identity_id: str
     name: str = field(repr=False)  # personal data: never in a log by way of a repr
     person_type: PersonType
-    groups: tuple[str, ...] = ()
+    groups: tuple[str, ...] = field(default=(), repr=False)  # may name the person's employer
     photo: bytes | None = field(default=None, repr=False)
     """JPEG of the registered photo; only filled when asked for."""
     photo_id: str | None = None
@@ -161,10 +161,10 @@ class Recognition:
     timestamp: datetime
     """Aware (UTC)."""
     timestamp_ms: int
-    group: str | None = None
+    group: str | None = field(default=None, repr=False)  # may name the person's employer...
     device_ip: str | None = None
     device_type: str | None = None
-    identity_info: Mapping[str, Any] = field(default_factory=dict)
+    identity_info: Mapping[str, Any] = field(default_factory=dict, repr=False)  # personal data
     event_id: str | None = None
     video_id: str | None = None
     face_image: LazyImage = field(default=LazyImage(), repr=False)

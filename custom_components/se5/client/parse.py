@@ -15,25 +15,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-import importlib
-import importlib.util
-import json
 import math
 from typing import Any, cast
 
 from .attributes import mask_of, recognition_of
 from .errors import FrameError
 from .images import encoded_image
+from .jsondoc import (
+    ANSWER_MAX_VALUES,
+    FRAME_MAX_VALUES,
+    check_values,
+    decode_frame,
+    loads,
+    too_many_values,
+)
 from .models import Device, ImageSelection, PersonType, Recognition, Relay
 
-# orjson when installed (Home Assistant ships it); the standard library otherwise.
-_orjson: Any = importlib.import_module("orjson") if importlib.util.find_spec("orjson") else None
+__all__ = [
+    "ANSWER_MAX_VALUES",
+    "FRAME_MAX_VALUES",
+    "check_values",
+    "decode_frame",
+    "loads",
+    "too_many_values",
+]
 
 _ALL_IMAGES = ImageSelection(face=True, scene=True, registered=True)
 # Epoch values below this are seconds, not milliseconds (1e11 ms is March 1973).
 _SECONDS_LIMIT = 100_000_000_000
 # Reject timestamps a datetime cannot hold or that are clearly not a date (after year 9999).
 _MAX_TIMESTAMP_MS = 253_402_300_799_999
+MAX_AHEAD_MS = 5 * 60 * 1000
+"""A recognition stamped more than this after it arrived takes its arrival time instead (a
+box clock that is wrong): a time in the future would never age out of the store and would
+make the history recovery look for events after it."""
 
 NAME_MAX = 64
 """Characters kept of a person's, a device's or a group's name."""
@@ -48,7 +63,6 @@ INFO_MAX_DEPTH = 2
 INFO_BUDGET = 4096
 """Characters (keys and texts; 4 per other value) kept of identity_info in all."""
 _ID_INT_LIMIT = 10**TEXT_MAX
-_ORJSON_MAX = 1 << 20  # orjson is slower than json on huge strings (a 16 MB frame: 15 vs 6 ms)
 
 
 def parse_frame(
@@ -65,36 +79,6 @@ def parse_frame(
     scale of scores (1 or 100) when it is known (see `normalize_score`).
     """
     return parse_event(decode_frame(text), images, received_at=received_at, score_scale=score_scale)
-
-
-def decode_frame(text: str | bytes) -> Any:
-    """The JSON value of a frame; FrameError `not_json` when it is not JSON."""
-    try:
-        return loads(text)
-    except (ValueError, RecursionError) as err:
-        # UnicodeDecodeError and JSONDecodeError are both ValueErrors.
-        raise FrameError("not_json", f"frame is not JSON ({type(err).__name__})") from None
-
-
-def loads(text: str | bytes) -> Any:
-    """JSON to Python, one way for every frame and answer (ValueError when it is not JSON).
-
-    orjson when installed (Home Assistant ships it; about 5x faster on small documents) and the
-    document is under 1 MiB; the standard library otherwise, or when orjson refuses (NaN,
-    Infinity, lone surrogates, a byte order mark). Either way integers beyond 64 bits become
-    floats, as orjson reads them, so that a document reads the same whatever its size.
-    """
-    if _orjson is not None and len(text) < _ORJSON_MAX:
-        try:
-            return _orjson.loads(text)
-        except _orjson.JSONDecodeError:
-            pass
-    return json.loads(text, parse_int=_json_int)
-
-
-def _json_int(text: str) -> int | float:
-    number = int(text)
-    return number if -(2**63) <= number < 2**64 else float(text)
 
 
 def parse_event(
@@ -240,13 +224,14 @@ def normalize_score(value: object, scale: int | None = None) -> tuple[float | No
 
 
 def _timestamp(value: object, received_at: datetime | None) -> tuple[datetime, int]:
+    when = received_at or datetime.now(UTC)
+    when_ms = int(when.timestamp() * 1000)
     number = _float_or_none(value)
     if number is not None and number > 0:
         ms = int(number * 1000) if number < _SECONDS_LIMIT else int(number)
-        if ms <= _MAX_TIMESTAMP_MS:
+        if ms <= min(_MAX_TIMESTAMP_MS, when_ms + MAX_AHEAD_MS):
             return datetime.fromtimestamp(ms / 1000, UTC), ms
-    when = received_at or datetime.now(UTC)
-    return when, int(when.timestamp() * 1000)
+    return when, when_ms
 
 
 def cap_text(text: str, limit: int) -> str:

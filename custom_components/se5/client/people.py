@@ -3,6 +3,11 @@
 Decisions where the docs are silent:
 - A V6 entry of `user_type` `"car"` is not a person and is skipped; an unknown type counts as
   an employee (the documented default of V5). Strangers are never in the register.
+- Whatever the box sends, the register stays bounded: ids are cut like a frame's text
+  (`TEXT_MAX`), names and group names like a frame's names (`NAME_MAX`), a person keeps at most
+  `MAX_PERSON_GROUPS` group names, at most `MAX_GROUPS` groups are read, and a listing asks
+  for no more pages than `limit / page_size` and one per group (plus two): a box whose pages
+  never end, or bring one new person each, does not keep the client paging.
 - V6 answers a photo it cannot find with a blank image, not an error. A photo is taken as
   missing when it is not a JPEG/PNG, is smaller than `MIN_PHOTO_BYTES`, or is byte for byte
   the image the box answers for an id that cannot exist (fetched once per client).
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import replace
+import math
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -21,7 +27,7 @@ from .errors import Se5ApiError, Se5Error, Se5NotABoxError
 from .fetch import ImageFn, RequestFn, is_image
 from .images import decode_image
 from .models import Dialect, Person, PersonType
-from .parse import NAME_MAX, cap_text
+from .parse import NAME_MAX, TEXT_MAX, cap_text
 
 V5_USERS_PATH: Final = "/SophonFogSys/api/users"
 V5_GROUPS_PATH: Final = "/SophonFogSys/api/groups"
@@ -38,6 +44,24 @@ _NO_SUCH_PHOTO: Final = "00000000-0000-0000-0000-000000000000"
 V5_PAGE_SIZE: Final = 10
 #: Photos fetched at once when a list asks for them.
 _PHOTO_CONCURRENCY: Final = 4
+#: Face-library groups read (V5); a box has a handful.
+MAX_GROUPS: Final = 256
+#: Group names kept per person.
+MAX_PERSON_GROUPS: Final = 16
+#: People listed when the caller sets no limit (the pages asked for are counted from it).
+DEFAULT_MAX_PEOPLE: Final = 20_000
+_EXTRA_PAGES: Final = 2
+
+
+def _id(value: object) -> str | None:
+    """An identity id, cut as a frame's text is (so that both name the same person)."""
+    text = values.text(value)
+    return None if text is None else cap_text(text, TEXT_MAX)
+
+
+def _name(value: object) -> str | None:
+    text = values.text(value)
+    return None if text is None else cap_text(text, NAME_MAX)
 
 
 def _person_type(value: object) -> PersonType | None:
@@ -60,7 +84,7 @@ def parse_person_v5(entry: object, *, with_photo: bool = False) -> Person | None
     """One entry of the V5 `identities_list`; None without an identity id."""
     if not isinstance(entry, Mapping):
         return None
-    identity_id = values.text(entry.get("identity_id"))
+    identity_id = _id(entry.get("identity_id"))
     if identity_id is None:
         return None
     info = entry.get("info")
@@ -69,7 +93,9 @@ def parse_person_v5(entry: object, *, with_photo: bool = False) -> Person | None
     if isinstance(groups, str):
         groups = [groups]
     group_names = (
-        tuple(g for g in map(values.text, groups) if g) if isinstance(groups, list) else ()
+        tuple(g for g in map(_name, groups[:MAX_PERSON_GROUPS]) if g)
+        if isinstance(groups, list)
+        else ()
     )
     return Person(
         identity_id=identity_id,
@@ -80,7 +106,7 @@ def parse_person_v5(entry: object, *, with_photo: bool = False) -> Person | None
         person_type=_person_type(info.get("type")) or PersonType.EMPLOYEE,
         groups=group_names,
         photo=decode_image(entry.get("reg_photo")) if with_photo else None,
-        photo_id=values.text(info.get("image_id")),
+        photo_id=_id(info.get("image_id")),
     )
 
 
@@ -88,14 +114,14 @@ def parse_person_v6(entry: object) -> Person | None:
     """One V6 identity; None without an identity id, and for a car."""
     if not isinstance(entry, Mapping):
         return None
-    identity_id = values.text(entry.get("identity_id"))
+    identity_id = _id(entry.get("identity_id"))
     person_type = _person_type(entry.get("user_type"))
     if identity_id is None or person_type is None:
         return None
     image_ids = entry.get("register_image_ids")
     photo_id = None
     if isinstance(image_ids, list):
-        photo_id = next((i for i in map(values.text, image_ids) if i), None)
+        photo_id = next((i for i in map(_id, image_ids[:MAX_PERSON_GROUPS]) if i), None)
     return Person(
         identity_id=identity_id,
         name=cap_text(values.text(entry.get("identity_name")) or "", NAME_MAX),
@@ -111,10 +137,8 @@ def parse_group_names(payload: Any) -> list[str]:
     if not isinstance(groups, list):
         return []
     names = (
-        values.text(g.get("name"))
-        or values.text(g.get("groupname"))
-        or values.text(g.get("group_id"))
-        for g in groups
+        _name(g.get("name")) or _name(g.get("groupname")) or _name(g.get("group_id"))
+        for g in groups[:MAX_GROUPS]
         if isinstance(g, Mapping)
     )
     return [name for name in names if name]
@@ -130,19 +154,19 @@ def _v5_entries(payload: Any) -> list[Any]:
 
 async def _v5_groups(request: RequestFn, page_size: int) -> list[str]:
     """Every face-library group; `default_group` when the box does not answer the call."""
-    names: list[str] = []
+    names: dict[str, None] = {}  # in the box's order, each once
     try:
-        while True:
+        for _ in range(math.ceil(MAX_GROUPS / page_size) + 1):
             payload = await request(
                 "GET", V5_GROUPS_PATH, params={"skip_num": len(names), "limit": page_size}
             )
             page = [name for name in parse_group_names(payload) if name not in names]
-            names += page
-            if len(page) < page_size:
+            names.update(dict.fromkeys(page))
+            if len(page) < page_size or len(names) >= MAX_GROUPS:
                 break
     except (Se5ApiError, Se5NotABoxError):
         pass
-    return names or [DEFAULT_GROUP]
+    return list(names)[:MAX_GROUPS] or [DEFAULT_GROUP]
 
 
 async def _v5_pages(request: RequestFn, group: str, page_size: int) -> AsyncGenerator[list[Any]]:
@@ -182,10 +206,13 @@ async def _list_v5(
     people: dict[str, Person] = {}
     # Each entry carries its photo in base64: small pages keep an answer well under its cap.
     page_size = min(page_size, V5_PAGE_SIZE)
-    for group in await _v5_groups(request, page_size):
+    groups = await _v5_groups(request, page_size)
+    budget = math.ceil((limit or DEFAULT_MAX_PEOPLE) / page_size) + len(groups) + _EXTRA_PAGES
+    for group in groups:
         in_group: set[str] = set()
         pages = _v5_pages(request, group, page_size)
         async for entries in pages:
+            budget -= 1
             new_in_group = 0
             for entry in entries:
                 person = parse_person_v5(entry, with_photo=with_photos)
@@ -201,16 +228,17 @@ async def _list_v5(
             # A box that caps `limit` sends short pages: only an empty page, or one that holds
             # nobody new to this group (a repeated page), ends the group. Someone listed in an
             # earlier group does not: people may belong to several groups.
-            if not new_in_group:
+            if not new_in_group or budget <= 0:
                 break
         await pages.aclose()
+        if budget <= 0:
+            break
     return people
 
 
 async def _list_v6(request: RequestFn, page_size: int, limit: int | None) -> dict[str, Person]:
     people: dict[str, Person] = {}
-    index = 0
-    while True:
+    for index in range(math.ceil((limit or DEFAULT_MAX_PEOPLE) / page_size) + _EXTRA_PAGES):
         payload = await request(
             "POST", V6_IDENTITIES_PATH, json_body={"page_limit": page_size, "page_index": index}
         )
@@ -232,7 +260,6 @@ async def _list_v6(request: RequestFn, page_size: int, limit: int | None) -> dic
             break
         if total is not None and (index + 1) * served >= total:
             break
-        index += 1
     return people
 
 

@@ -26,10 +26,12 @@ from .fetch import (
     Read,
     Se5RedirectError,
     decode,
+    decode_off_loop,
     envelope_error,
     fetch_image,
     read_capped,
     short_body,
+    too_complex,
 )
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
 from .parse import parse_device_v5, parse_device_v6
@@ -43,6 +45,11 @@ DEFAULT_REST_PORT = 5555
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest answer read by default (a 16-camera box lists its devices in about 10 KB)."""
+
+MAX_DEVICES = 256
+"""Devices read from a device list (a box serves about 16 cameras, plus gates and readers):
+the rest of a longer list is ignored, and the list is read no further than `MAX_DEVICES * 4`
+entries (unusable ones included)."""
 
 V5_DEVICES_PATH = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH = "/sophon/v2/face/getmediadevices"
@@ -72,6 +79,10 @@ class Se5Client:
         self._timeout = timeout
         self._blank_photo = people.BlankPhoto()
         self.dialect = dialect
+        self.devices_listed = 0
+        """Entries of the last device list read."""
+        self.devices_cut = False
+        """Whether the last device list was read only in part (`MAX_DEVICES`)."""
         self.score_scale: int | None = None
         """The box's score scale (1 or 100) once learned (`learn_score_scale`)."""
 
@@ -112,6 +123,16 @@ class Se5Client:
         """
         dialect = await self._known_dialect()
         return await system.fetch_box_info(self._system_request, self._request, dialect)
+
+    async def get_serial(self) -> str:
+        """The box's serial alone: one call on the system port (see `system.fetch_serial`).
+
+        Learns the dialect when it was not known. Raises Se5Error when the port does not
+        answer, or answers without a serial.
+        """
+        dialect, serial = await system.fetch_serial(self._system_request, self.dialect)
+        self.dialect = dialect
+        return serial
 
     async def get_health(self) -> Health:
         """Temperatures, usage, memory, disks, fan and uptime (system API, calls made at once).
@@ -291,9 +312,15 @@ class Se5Client:
             entries = payload["devices"]
             parse = parse_device_v6
         devices: dict[str, Device] = {}
-        for entry in entries:
+        read = 0
+        for entry in entries[: MAX_DEVICES * 4]:
+            read += 1
             if (device := parse(entry)) is not None:
                 devices.setdefault(device.id, device)
+                if len(devices) >= MAX_DEVICES:
+                    break
+        self.devices_listed = len(entries)
+        self.devices_cut = read < len(entries)
         return list(devices.values())
 
     async def _request(
@@ -328,7 +355,8 @@ class Se5Client:
             raise Se5ConnectionError(f"no answer within {self._timeout:g} s") from err
         except aiohttp.ClientError as err:
             raise Se5ConnectionError(str(err) or type(err).__name__) from err
-        return _answer(method, path, status, body=body, read=read, limit=limit)
+        payload = await decode_off_loop(body, read)
+        return _answer(method, path, status, body=body, read=read, limit=limit, payload=payload)
 
     async def _write(
         self,
@@ -353,14 +381,18 @@ class Se5Client:
             timeout=self._timeout,
             max_bytes=ERROR_BODY_BYTES,
         )
-        return _answer(method, path, status, body=body, read=read, limit=ERROR_BODY_BYTES)
+        payload = decode(body, read)
+        return _answer(
+            method, path, status, body=body, read=read, limit=ERROR_BODY_BYTES, payload=payload
+        )
 
 
-def _answer(method: str, path: str, status: int, *, body: bytes, read: Read, limit: int) -> Any:
-    """The JSON of an answer, or the error it stands for."""
+def _answer(
+    method: str, path: str, status: int, *, body: bytes, read: Read, limit: int, payload: Any
+) -> Any:
+    """The JSON of an answer (`payload`, decoded by `decode`), or the error it stands for."""
     if 300 <= status < 400:
         raise Se5RedirectError(status)
-    payload = decode(body, read)
     if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
         raise envelope_error(status, error)
     if status >= 500:
@@ -372,6 +404,8 @@ def _answer(method: str, path: str, status: int, *, body: bytes, read: Read, lim
     if read == "too_large":
         raise _TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
     if payload is None:
+        if too_complex(body):
+            raise Se5NotABoxError(f"answer to {method} {path} holds too many JSON values")
         raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
     return payload
 

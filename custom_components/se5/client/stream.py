@@ -30,6 +30,9 @@ DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024
 """Frames announced at this size or more are dropped as they arrive (never buffered)."""
 OFF_LOOP_FRAME_CHARS = 1024 * 1024
 """Frames at least this long are parsed (JSON and base64) in a worker thread."""
+HELD_FRAMES_PER_LIMIT = 2
+"""Big frames waiting for the consumer are held up to this many times the frame limit (by
+default 64 MiB); beyond it reading pauses until the consumer takes them (see `wire`)."""
 DEFAULT_CONNECT_TIMEOUT = 10.0
 _WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5.0)
 
@@ -87,10 +90,15 @@ class EventStream:
         heartbeat: float = DEFAULT_HEARTBEAT,
         backoff: Backoff | None = None,
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+        max_held_bytes: int | None = None,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         on_state: Callable[[StreamState], None] | None = None,
     ) -> None:
-        """Prepare the stream; nothing connects until iteration starts."""
+        """Prepare the stream; nothing connects until iteration starts.
+
+        `max_held_bytes`: the budget of big frames held for the consumer (default
+        `HELD_FRAMES_PER_LIMIT` times `max_frame_bytes`; 0: none).
+        """
         self._session = session
         self._url = URL.build(scheme="ws", host=host, port=port, path="/")
         self._dialect = dialect
@@ -98,6 +106,9 @@ class EventStream:
         self._heartbeat = heartbeat
         self._backoff = backoff or Backoff()
         self._max_frame_bytes = max_frame_bytes
+        self._max_held_bytes = (
+            HELD_FRAMES_PER_LIMIT * max_frame_bytes if max_held_bytes is None else max_held_bytes
+        )
         self._connect_timeout = connect_timeout
         self._on_state = on_state
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -121,6 +132,11 @@ class EventStream:
     def subscription(self) -> Subscription:
         """The subscription sent on every (re)connection."""
         return self._subscription
+
+    @property
+    def tap(self) -> WireTap | None:
+        """The wire tap of the open socket (None between connections, or without one)."""
+        return self._tap
 
     async def update_subscription(self, subscription: Subscription) -> bool:
         """Change what is pushed, on the open socket when there is one (no reconnect).
@@ -239,6 +255,7 @@ class EventStream:
             on_oversized=self._oversized,
             clock=asyncio.get_running_loop().time,
             divert_bytes=OFF_LOOP_FRAME_CHARS,
+            max_held_bytes=self._max_held_bytes,
         )
         if tap is None:
             _LOGGER.debug("%s: cannot watch the socket's bytes; timing whole frames", self._url)

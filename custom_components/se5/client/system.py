@@ -15,12 +15,15 @@ from typing import Any, Final
 from . import values
 from .configs import BOX_MAC, read_config
 from .errors import Se5BoxStartingError, Se5ConnectionError, Se5Error, Se5NotABoxError
-from .fetch import RequestFn
+from .fetch import NotFoundError, RequestFn
 from .models import BoxInfo, Dialect, Health
+from .parse import NAME_MAX, TEXT_MAX, cap_text
 
 DEFAULT_SYSTEM_PORT: Final = 8888
 V5_SYSTEM_PREFIX: Final = "/SophonSystem/api/"
 V6_SYSTEM_PREFIX: Final = "/sophon/v2/system/"
+SERIAL_MAX: Final = 64
+"""Characters kept of the serial (a real one has 17)."""
 
 type _Call = tuple[str, str, dict[str, Any] | None]
 """V5 name, V6 name, V6 body (None: `{}`)."""
@@ -87,26 +90,37 @@ def parse_config_mac(data: Any) -> str | None:
 
 
 def parse_box_info(answers: Mapping[str, Any]) -> BoxInfo:
-    """A BoxInfo from the unwrapped answers of the identity calls (missing ones are None)."""
+    """A BoxInfo from the unwrapped answers of the identity calls (missing ones are None).
+
+    The serial (the entry's unique id) is cut to `SERIAL_MAX` characters, the host name (the
+    entry's title) to `NAME_MAX`, every other text to `TEXT_MAX`.
+    """
     serial = values.text(_first(answers.get("serial"), "device_sn", "sn"))
+    if serial is not None:
+        serial = serial[:SERIAL_MAX]
     hardware = answers.get("hardware")
     version = answers.get("version")
     return BoxInfo(
         serial=serial,
         mac=parse_mac(answers.get("ip")),
-        model=values.text(_first(hardware, "model")),
+        model=_capped(_first(hardware, "model")),
         # V5's table says product_version, its example hardwareVersion: read both.
-        hardware_version=values.text(_first(hardware, "product_version", "hardwareVersion")),
+        hardware_version=_capped(_first(hardware, "product_version", "hardwareVersion")),
         firmware_version=parse_firmware(version),
-        mcu_version=values.text(_first(hardware, "mcu_version"))
-        or values.text(_first(version, "mcu_version")),
-        hostname=values.text(_first(answers.get("hostname"), "hostname")),
+        mcu_version=_capped(_first(hardware, "mcu_version"))
+        or _capped(_first(version, "mcu_version")),
+        hostname=_capped(_first(answers.get("hostname"), "hostname"), NAME_MAX),
     )
+
+
+def _capped(value: object, limit: int = TEXT_MAX) -> str | None:
+    text = values.text(value)
+    return None if text is None else cap_text(text, limit)
 
 
 def parse_firmware(data: Any) -> str | None:
     """V5 `version`; V6 `app_gate_version`, else `nnsdk_version`."""
-    return values.text(_first(data, "version", "app_gate_version", "nnsdk_version"))
+    return _capped(_first(data, "version", "app_gate_version", "nnsdk_version"))
 
 
 def _share(part: int | None, whole: int | None) -> float | None:
@@ -242,6 +256,31 @@ async def fetch_box_info(system: RequestFn, rest: RequestFn, dialect: Dialect) -
             raise _failure(errors, "neither the system API nor the configuration")
         raise Se5NotABoxError("the box answered but gave no serial number and no MAC")
     return info
+
+
+async def fetch_serial(system: RequestFn, dialect: Dialect | None) -> tuple[Dialect, str]:
+    """The serial alone, in one call (a probe: discovery, an address change to check).
+
+    With no known dialect, V5's call first, and V6's only when the port answered that V5's
+    path is not there. Raises Se5NotABoxError when the answer holds no serial.
+    """
+    dialects = [dialect] if dialect is not None else [Dialect.V5, Dialect.V6]
+    for candidate in dialects:
+        v5_name, v6_name, _ = _IDENTITY_CALLS["serial"]
+        try:
+            if candidate is Dialect.V5:
+                payload = await system("GET", V5_SYSTEM_PREFIX + v5_name)
+            else:
+                payload = await system("POST", V6_SYSTEM_PREFIX + v6_name, json_body={})
+        except NotFoundError:
+            if candidate is dialects[-1]:
+                raise
+            continue
+        serial = parse_box_info({"serial": unwrap(payload)}).serial
+        if serial is None:
+            raise Se5NotABoxError("the system API answered without a serial number")
+        return candidate, serial
+    raise Se5NotABoxError("no dialect to ask in")  # pragma: no cover - dialects is not empty
 
 
 async def fetch_health(system: RequestFn, dialect: Dialect) -> Health:

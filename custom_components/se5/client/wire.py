@@ -16,12 +16,22 @@ A fragmented message that grows over the limit cannot be dropped that way: the t
 socket with aiohttp's own MESSAGE_TOO_BIG error and discards what follows. Fragmented and
 masked frames are never diverted.
 
+aiohttp's queue counts a diverted frame as its small placeholder, so its own flow control would
+never pause reading for them: a box streaming big frames to a consumer that is busy would be
+read into memory without end. So the tap keeps a byte budget (`max_held_bytes`) for what it
+holds: above it, with at least one whole frame waiting for the consumer, it pauses the socket's
+transport (as aiohttp's flow control does), and resumes it once the consumer has taken enough
+(`take`). It pauses the transport itself, not aiohttp's protocol: aiohttp resumes a protocol it
+sees paused whenever its consumer reads any message. Held bytes stay below the budget plus one
+read from the socket (or one frame under the limit, when that frame alone is what is held).
+
 `install_tap` returns None when aiohttp's internals are not the expected ones; the stream then
 falls back to timing whole messages and to aiohttp's own handling of big frames.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 import itertools
 import os
@@ -56,11 +66,14 @@ class WireTap:
         "_kept_opcode",
         "_limit",
         "_marker",
+        "_max_held",
         "_message_bytes",
         "_mode",
         "_on_oversized",
         "_passthrough",
+        "_paused",
         "_pending",
+        "_protocol",
         "_queue",
         "_reader",
         "_remaining",
@@ -68,7 +81,10 @@ class WireTap:
         "bytes_dropped",
         "bytes_received",
         "frames_diverted",
+        "held_bytes",
         "last_bytes_at",
+        "pauses",
+        "peak_held_bytes",
     )
 
     def __init__(
@@ -80,8 +96,14 @@ class WireTap:
         on_oversized: Callable[[int, bool], None],
         clock: Callable[[], float],
         divert_bytes: int = 0,
+        max_held_bytes: int = 0,
+        protocol: Any = None,
     ) -> None:
-        """Wrap `reader` (aiohttp's WebSocketReader) whose messages go to `queue`."""
+        """Wrap `reader` (aiohttp's WebSocketReader) whose messages go to `queue`.
+
+        `max_held_bytes` (0: no budget) bounds the diverted bytes held, by pausing the
+        transport of `protocol` (aiohttp's connection protocol).
+        """
         self._reader = reader
         self._queue = queue
         self._limit = max_message_bytes
@@ -97,7 +119,15 @@ class WireTap:
         self._mode = _FORWARD  # what becomes of the current frame's payload
         self._kept: list[bytes] = []  # the chunks of the frame being diverted
         self._kept_opcode = _OP_TEXT
-        self._diverted: dict[bytes, tuple[int, list[bytes]]] = {}
+        self._diverted: dict[bytes, tuple[int, list[bytes], int]] = {}
+        self._max_held = max_held_bytes
+        self._protocol = protocol
+        self._paused = False
+        self.held_bytes = 0
+        """Bytes of diverted frames held: whole ones waiting for `take`, and the one arriving."""
+        self.peak_held_bytes = 0
+        self.pauses = 0
+        """How often reading was paused because the budget was reached."""
         self._marker = os.urandom(16)  # starts every placeholder: no box frame can match it
         self._tokens = itertools.count()
         self._message_bytes = 0  # data so far of a fragmented message
@@ -127,8 +157,41 @@ class WireTap:
         diverted = self._diverted.pop(data, None)
         if diverted is None:
             return None
-        opcode, chunks = diverted
+        opcode, chunks, size = diverted
+        self.held_bytes -= size
+        if self._paused and self.held_bytes <= self._max_held:
+            self._resume()
         return opcode == _OP_TEXT, chunks
+
+    @property
+    def reading_paused(self) -> bool:
+        """True while the tap holds reading back (its budget is full)."""
+        return self._paused
+
+    def _hold_back(self) -> None:
+        """Pause reading when the budget is full and the consumer has a frame to take."""
+        self.peak_held_bytes = max(self.peak_held_bytes, self.held_bytes)
+        if not self._max_held or self.held_bytes <= self._max_held or not self._diverted:
+            return
+        transport = self._transport()
+        if transport is None or not transport.is_reading():
+            return
+        transport.pause_reading()
+        self._paused = True
+        self.pauses += 1
+
+    def _resume(self) -> None:
+        self._paused = False
+        transport = self._transport()
+        # A protocol that aiohttp paused itself (its queue is full) is resumed by aiohttp.
+        if transport is not None and not getattr(self._protocol, "_reading_paused", False):
+            transport.resume_reading()
+
+    def _transport(self) -> asyncio.Transport | None:
+        transport = getattr(self._protocol, "transport", None)
+        if transport is None or transport.is_closing():
+            return None
+        return cast("asyncio.Transport", transport)
 
     def feed_data(self, data: bytes) -> tuple[bool, bytes]:
         """A chunk read from the socket (called by aiohttp's protocol)."""
@@ -147,6 +210,8 @@ class WireTap:
         if self.failed:  # set by _follow
             # After the bytes before the message went through, so that their messages count.
             self._fail()
+        elif self._divert_bytes:
+            self._hold_back()
         return result
 
     def feed_eof(self) -> None:
@@ -166,6 +231,7 @@ class WireTap:
                 step = min(self._remaining, end - pos)
                 if self._mode == _DIVERT and step:
                     self._kept.append(data if step == end else data[pos : pos + step])
+                    self.held_bytes += step
                 elif self._mode == _DROP:
                     self.bytes_dropped += step
                 pos += step
@@ -235,7 +301,7 @@ class WireTap:
     def _placeholder(self) -> bytes:
         """Keep the diverted frame; the binary frame that stands for it."""
         token = self._marker + next(self._tokens).to_bytes(8, "big")
-        self._diverted[token] = (self._kept_opcode, self._kept)
+        self._diverted[token] = (self._kept_opcode, self._kept, sum(map(len, self._kept)))
         self._kept = []
         self.frames_diverted += 1
         return bytes((0x80 | _OP_BINARY, len(token))) + token
@@ -279,6 +345,7 @@ def install_tap(
     on_oversized: Callable[[int, bool], None],
     clock: Callable[[], float],
     divert_bytes: int = 0,
+    max_held_bytes: int = 0,
 ) -> WireTap | None:
     """Put a WireTap in front of the reader of a just-opened socket; None when not possible.
 
@@ -302,6 +369,8 @@ def install_tap(
         on_oversized=on_oversized,
         clock=clock,
         divert_bytes=divert_bytes,
+        max_held_bytes=max_held_bytes,
+        protocol=protocol,
     )
     protocol._payload_parser = tap  # noqa: SLF001
     return tap

@@ -21,8 +21,11 @@ from ..const import (
     CONF_FOLLOW_NEW,
     CONF_KNOWN_DEVICES,
     DOMAIN,
+    MAX_FOLLOWED_NEW,
     REFRESH_INTERVAL,
 )
+from ..flow_common import known_devices
+from ..markdown import markdown_text
 from ..registry import device_identifier
 
 if TYPE_CHECKING:
@@ -56,6 +59,11 @@ def missing_issue_id(entry_id: str, device_id: str) -> str:
     return f"device_missing_{entry_id}_{device_id}"
 
 
+def cap_issue_id(entry_id: str) -> str:
+    """The repair issue of new devices that *Follow new devices* did not follow (the cap)."""
+    return f"device_cap_{entry_id}"
+
+
 class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     """The devices the box lists, plus the followed ones it stopped listing.
 
@@ -63,6 +71,10 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     user's customisations intact) and, once listings at least one refresh interval apart agree
     that it is gone, a repair issue offers to stop following it. It is never deleted behind
     the user's back: a box that is starting or glitching lists fewer devices for a while.
+
+    Bounded whatever the box lists: the client reads at most 256 devices of a list,
+    *Follow new devices* follows new ones up to `MAX_FOLLOWED_NEW` followed devices (a repair
+    issue names what it left), and the known ids kept in the options are capped too.
     """
 
     config_entry: Se5ConfigEntry
@@ -88,6 +100,11 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.client = client
         self.box_uid = box_uid
         self.missing_since: dict[str, datetime] = {}
+        self.refused: list[str] = []
+        """New devices not followed because of `MAX_FOLLOWED_NEW` (while listed, unpicked)."""
+        self._cut_logged = False
+        self._listed: set[str] = {device.id for device in devices}
+        """The ids of the box's latest list (set before the options change with it)."""
         self.data = self._merge({device.id: device for device in devices}, {}, dt_util.utcnow())
 
     @property
@@ -119,30 +136,88 @@ class Se5DeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.data
         listed = {device.id: device for device in devices}
-        known = set(entry.options.get(CONF_KNOWN_DEVICES) or self.data)
-        if new := [device_id for device_id in listed if device_id not in known]:
-            self._async_new_devices(new, known)
+        if client.devices_cut and not self._cut_logged:
+            self._cut_logged = True
+            _LOGGER.warning(
+                "SE5 box %s lists %d devices: only the first %d are read",
+                host,
+                client.devices_listed,
+                len(devices),
+            )
+        known = entry.options.get(CONF_KNOWN_DEVICES) or list(self.data)
+        known_set = set(known)
+        self._listed = set(listed)
+        if new := [device_id for device_id in listed if device_id not in known_set]:
+            self._async_new_devices(new, list(listed), known)
+        self.async_check_refused()
         return self._merge(listed, self.data, dt_util.utcnow())
 
-    def _async_new_devices(self, new: list[str], known: set[str]) -> None:
+    def _async_new_devices(self, new: list[str], listed: list[str], known: list[str]) -> None:
         """Follow devices the box lists for the first time (unless the user said not to).
 
         "New" is measured against every device the box has ever listed (kept in the options),
         so that a device the user chose not to follow is never followed behind their back.
+        No more than `MAX_FOLLOWED_NEW` devices end up followed that way: a repair issue says
+        which were left, to be picked in the options.
         """
         entry = self.config_entry
         host = entry.data[CONF_HOST]
-        options = {**entry.options, CONF_KNOWN_DEVICES: sorted(known | set(new))}
+        picked = self.picked
+        follow: list[str] = []
         if entry.options.get(CONF_FOLLOW_NEW, True):
-            _LOGGER.info("SE5 box %s lists %d new device(s); following them", host, len(new))
-            options[CONF_DEVICES] = [*self.picked, *new]
+            follow = new[: max(0, MAX_FOLLOWED_NEW - len(picked))]
+            refused = new[len(follow) :]
+            if follow:
+                _LOGGER.info("SE5 box %s lists %d new device(s); following them", host, len(follow))
+            if refused:
+                _LOGGER.warning(
+                    "SE5 box %s lists %d more new device(s): not followed, %d devices are "
+                    "followed already; pick them in the integration's options",
+                    host,
+                    len(refused),
+                    len(picked) + len(follow),
+                )
+                self.refused = list(dict.fromkeys([*self.refused, *refused]))
         else:
             _LOGGER.info(
                 "SE5 box %s lists %d new device(s); pick them in the integration's options",
                 host,
                 len(new),
             )
+        options = {
+            **entry.options,
+            CONF_DEVICES: [*picked, *follow],
+            CONF_KNOWN_DEVICES: known_devices([*picked, *follow], listed, known),
+        }
         self.hass.config_entries.async_update_entry(entry, options=options)
+
+    def async_check_refused(self) -> None:
+        """Tell (or stop telling) of the new devices the cap left unfollowed.
+
+        One is settled once the user picked it, or the box no longer lists it.
+        """
+        listed = self._listed
+        picked = set(self.picked)
+        self.refused = [d for d in self.refused if d in listed and d not in picked]
+        entry = self.config_entry
+        if not self.refused:
+            ir.async_delete_issue(self.hass, DOMAIN, cap_issue_id(entry.entry_id))
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            cap_issue_id(entry.entry_id),
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="device_cap",
+            translation_placeholders={
+                "box": entry.title,
+                "box_name": markdown_text(entry.title),
+                "count": str(len(self.refused)),
+                "cap": str(MAX_FOLLOWED_NEW),
+            },
+        )
 
     def _merge(
         self, listed: dict[str, Device], previous: dict[str, Device], now: datetime

@@ -3,12 +3,17 @@
 Each recognition goes to the entities of its own device and of its person only (never to every
 entity), fires one small `se5_event` (or `se5_recognition_recovered` for one found in the box's
 history after a disconnection), and is remembered as the device's and the person's latest.
+
+The latest ones are remembered without their images: the images are the store's (`recent`),
+within its count and byte caps, and a device's cameras read them from there (`last_record`).
+Held here, one per followed device and person, they would escape every cap.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +24,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 
 from ..client import (
+    DEFAULT_MAX_FRAME_BYTES,
     Backoff,
     Dialect,
     EventStream,
@@ -50,6 +56,7 @@ from ..const import (
     UNREACHABLE_REPAIR_AFTER,
 )
 from ..event_data import small_scalars
+from ..markdown import markdown_text
 
 if TYPE_CHECKING:
     from ..data import Se5ConfigEntry
@@ -64,6 +71,9 @@ _LOGGER = logging.getLogger(__name__)
 HEARTBEAT = 20.0
 BACKOFF = Backoff(initial=1.0, maximum=60.0)
 RESTART_DELAY = 10.0
+MAX_FRAME_BYTES = DEFAULT_MAX_FRAME_BYTES
+"""Frames this large or larger are dropped as they arrive; twice this much of big frames is
+held for the coordinator at most (the stream's budget; reading pauses above it)."""
 STATE_BATCH = 500
 """Entities told of a connection change per turn of the event loop (one state write each)."""
 
@@ -97,9 +107,11 @@ class Se5PushCoordinator:
         self.recent = recent
         """The store of recent recognitions with their images (fed before `se5_event`)."""
         self.last: dict[str, Recognition] = {}
-        """The latest recognition of each followed device (live or recovered)."""
+        """The latest recognition of each followed device (live or recovered), no images."""
+        self.last_records: dict[str, str] = {}
+        """The store's record of each device's latest recognition (its images), by device."""
         self.sightings: dict[str, Recognition] = {}
-        """The latest recognition of each followed person."""
+        """The latest recognition of each followed person, no images."""
         self.recognitions = 0
         """Live recognitions received since start."""
         self._device_listeners: dict[str, list[RecognitionListener]] = {}
@@ -120,6 +132,7 @@ class Se5PushCoordinator:
             subscription=self.subscription,
             heartbeat=HEARTBEAT,
             backoff=BACKOFF,
+            max_frame_bytes=MAX_FRAME_BYTES,
             on_state=self._async_stream_state,
         )
 
@@ -178,8 +191,14 @@ class Se5PushCoordinator:
         await self.stream.stop()
 
     async def async_resubscribe(self) -> None:
-        """Send the current subscription on the open socket (or on the next connection)."""
-        await self.stream.update_subscription(self.subscription)
+        """Send the current subscription on the open socket (or on the next connection).
+
+        Nothing is sent when it did not change (the options also change while the device
+        list is being read: the list's own update resubscribes once it is in).
+        """
+        subscription = self.subscription
+        if subscription != self.stream.subscription:
+            await self.stream.update_subscription(subscription)
 
     async def _async_run(self) -> None:
         """Feed recognitions to Home Assistant; a failure never ends the subscription."""
@@ -232,6 +251,7 @@ class Se5PushCoordinator:
         """Drop what is kept about devices and people no longer followed."""
         for device_id in device_ids:
             self.last.pop(device_id, None)
+            self.last_records.pop(device_id, None)
         for identity_id in identity_ids:
             self.sightings.pop(identity_id, None)
 
@@ -247,11 +267,16 @@ class Se5PushCoordinator:
         if ha_device_id is None:
             _LOGGER.debug("Recognition from a device that is not followed: %s", device_id)
             return
-        previous = self.last.get(device_id)
-        if live or previous is None or recognition.timestamp >= previous.timestamp:
-            self.last[device_id] = recognition
         self._read()
         stored = self.recent.async_add(recognition, live, self._images) if self.recent else None
+        bare = without_images(recognition)
+        previous = self.last.get(device_id)
+        if live or previous is None or recognition.timestamp >= previous.timestamp:
+            self.last[device_id] = bare
+            if stored is not None:
+                self.last_records[device_id] = stored.id
+            else:
+                self.last_records.pop(device_id, None)
         self.hass.bus.async_fire(
             EVENT_SE5 if live else EVENT_SE5_RECOVERED,
             self.event_data(recognition, ha_device_id, stored),
@@ -262,11 +287,18 @@ class Se5PushCoordinator:
         if identity_id and not recognition.is_stranger and identity_id in self._people:
             seen = self.sightings.get(identity_id)
             if seen is None or recognition.timestamp >= seen.timestamp:
-                self.sightings[identity_id] = recognition
+                self.sightings[identity_id] = bare
                 for listener in self._person_listeners.get(identity_id, ()):
                     listener(recognition, live)
         for listener in self._any_listeners:
             listener(recognition, live)
+
+    def last_record(self, device_id: str) -> StoredRecognition | None:
+        """The store's record of a device's latest recognition; None once the store let it go."""
+        record_id = self.last_records.get(device_id)
+        if record_id is None or self.recent is None:
+            return None
+        return self.recent.store.get(record_id)
 
     def event_data(
         self,
@@ -357,10 +389,10 @@ class Se5PushCoordinator:
             severity=ir.IssueSeverity.ERROR,
             translation_key="box_unreachable",
             translation_placeholders={
-                "box": self.entry.title,
-                "host": self.host,
+                "box": self.entry.title,  # the title only: plain text
+                "host": markdown_text(self.host),
                 "minutes": str(minutes),
-                "error": self.stream.last_error or "-",
+                "error": markdown_text(self.stream.last_error or "-"),
             },
         )
 
@@ -368,6 +400,11 @@ class Se5PushCoordinator:
         if self._unreachable_timer is not None:
             self._unreachable_timer()
             self._unreachable_timer = None
+
+
+def without_images(recognition: Recognition) -> Recognition:
+    """The recognition without its images (they are the store's to keep, or not)."""
+    return replace(recognition, face_image=None, scene_image=None, registered_image=None)
 
 
 def _add[T](listeners: list[T], listener: T) -> CALLBACK_TYPE:
