@@ -12,12 +12,14 @@ from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
 import shutil
+from typing import Any
 
 from homeassistant.components.blueprint import DomainBlueprints
 from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
+from homeassistant.util import dt as dt_util, yaml as yaml_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -255,3 +257,56 @@ async def test_notification_buttons_open_the_door_and_register_the_visitor(
     await wait_for(lambda: len(sim.relay_pulses) == 2, what="the door")
     await hass.async_block_till_done()
     assert len(sim.people) == 9
+
+
+def _device_selectors() -> list[tuple[str, dict[str, Any]]]:
+    """(blueprint: input, device selector config) of every device input of the blueprints."""
+    found = []
+    for path in sorted(BLUEPRINTS.glob("*.yaml")):
+        inputs = yaml_util.load_yaml(str(path))["blueprint"]["input"]  # type: ignore[index]
+        for name, spec in inputs.items():
+            if "device" in (spec.get("selector") or {}):
+                found.append((f"{path.name}: {name}", spec["selector"]["device"] or {}))
+    return found
+
+
+def _offered(hass: HomeAssistant, device: dr.DeviceEntry, config: dict[str, Any]) -> bool:
+    """Whether the frontend's device picker offers `device` for this selector config.
+
+    As the frontend reads it: the device matches one of `filter` (its integration) and has an
+    entity matching one of `entity` (integration and domain).
+    """
+    entries = [hass.config_entries.async_get_entry(e) for e in device.config_entries]
+    domains = {entry.domain for entry in entries if entry is not None}
+    if config.get("filter") and not any(f.get("integration") in domains for f in config["filter"]):
+        return False
+    wanted = config.get("entity")
+    if not wanted:
+        return True
+    entities = er.async_entries_for_device(er.async_get(hass), device.id)
+    return any(
+        e.platform == f.get("integration", e.platform) and e.domain == f.get("domain", e.domain)
+        for e in entities
+        for f in wanted
+    )
+
+
+async def test_device_inputs_offer_cameras_only(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """The camera inputs offer the cameras, gates and readers: not the box, not the people."""
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    entry = entry_for(sim, people=[vip.identity_id])
+    await setup_entry(hass, entry, sim)
+    selectors = _device_selectors()
+    assert [where for where, _ in selectors] == [
+        "notify_face.yaml: cameras",
+        "open_door.yaml: camera",
+    ]
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    cameras = {device.id for d in sim.devices if (device := ha_device(hass, entry, d.id))}
+    assert len(cameras) == len(sim.devices)
+    assert len(devices) == len(cameras) + 2  # and the box, and the person
+    for where, config in selectors:
+        offered = {d.id for d in devices if _offered(hass, d, config)}
+        assert offered == cameras, where
