@@ -38,3 +38,9 @@ def test_a_module_under_the_floor_is_named_even_when_the_total_is_high() -> None
 def test_every_module_at_the_floor_passes() -> None:
     report = _report(custom_components__se5__a=95.0, custom_components__se5__client__b=99.5)
     assert coverage_floor.below_floor(report, "custom_components/se5", 95.0) == []
+
+
+def test_the_total_is_checked_unrounded() -> None:
+    """pytest-cov's --cov-fail-under=95 passes 94.6 % (rounded to whole percents)."""
+    assert coverage_floor.total_below_floor({"totals": {"percent_covered": 94.6}}, 95.0) == 94.6
+    assert coverage_floor.total_below_floor({"totals": {"percent_covered": 95.0}}, 95.0) is None
