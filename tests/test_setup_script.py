@@ -61,9 +61,21 @@ exec "$FAKE_REAL" "$@"
 """
 
 
+def _holders(path: Path) -> list[str]:
+    """The processes that have `path` open (read from /proc)."""
+    found = []
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if Path(fd).readlink() == path:
+                found.append((fd.parent.parent / "cmdline").read_text().replace("\0", " "))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
 def _interval(script: str) -> int:
     """The seconds between the set-up's progress lines (its ticker's `sleep`)."""
-    match = re.search(r"while sleep (\d+); do echo \"setup:   \.\.\. step", script)
+    match = re.search(r"while :; do\s+sleep (\d+) & pause=", script)
     assert match, "scripts/setup has no progress ticker"
     return int(match.group(1))
 
@@ -93,7 +105,7 @@ def test_first_set_up_fetches_home_assistant_once_and_reports_progress(tmp_path:
         "FAKE_SILENT": str(interval + MARGIN_S),
     }
     with output.open("wb") as out:
-        # The output goes to a file: the ticker's last `sleep` may hold a pipe open a while.
+        # The output goes to a file, so that what still holds it open afterwards can be seen.
         result = subprocess.run(  # noqa: S603 - the repository's own script
             [shutil.which("bash") or "/bin/bash", str(repo / "scripts" / "setup")],
             cwd=repo,
@@ -105,6 +117,9 @@ def test_first_set_up_fetches_home_assistant_once_and_reports_progress(tmp_path:
         )
     text = output.read_text(errors="replace")
     assert result.returncode == 0, text
+    # Nothing of the set-up (its ticker's sleep, say) is left holding its output open: a pipe
+    # reading it would wait for that.
+    assert _holders(output) == [], text
 
     # Home Assistant is fetched once: downloaded as a wheel, which the install step is given.
     calls = [c.replace("--disable-pip-version-check ", "") for c in log.read_text().splitlines()]
