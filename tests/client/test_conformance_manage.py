@@ -50,7 +50,8 @@ Where the pages contradict themselves or leave a choice, the decision:
 - 54547: the table makes `modify_media_device` mandatory in every frame and `preview_mode` an
   int, the example sends "1": each frame with a known action is a change (at worst one device
   list read too many); nothing else of the frame is read. The page's client connects to
-  `ws://IP:54547` (path `/`) and sends nothing.
+  `ws://IP:54547` (path `/`) and sends nothing; a redirected handshake is refused, as on the
+  event socket (`test_handshake.py`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from aiohttp import web
 import pytest
 
 from custom_components.se5.client import (
+    MAX_PHOTO_BYTES,
     Dialect,
     NewPerson,
     PersonChange,
@@ -193,6 +195,12 @@ async def test_v5_update(page_box: PageBox, session: aiohttp.ClientSession) -> N
     photo = page_box.seen[-1].body
     assert photo["reg_photo"] == b64(JPEG)
     assert photo["info"] == {k: v for k, v in entry["info"].items() if k != "image_id"}
+    # The record holds its photo (`reg_photo`, mandatory in the users page's table): one the
+    # client may have registered is read whole, however large.
+    largest = b64(JPEG + bytes(MAX_PHOTO_BYTES - len(JPEG)))
+    page_box.on("GET", USERS, {"data": {"identities_list": [{**entry, "reg_photo": largest}]}})
+    await se5.update_person("001", PersonChange(name="小王"))
+    assert page_box.seen[-1].body["info"]["name"] == "小王"
 
 
 async def test_v6_update(page_box: PageBox, session: aiohttp.ClientSession) -> None:
