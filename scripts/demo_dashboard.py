@@ -28,7 +28,7 @@ class BoxEntities:
     entities: dict[str, str] = field(default_factory=dict)
     cameras: list[CameraEntities] = field(default_factory=list)
     people: list[CameraEntities] = field(default_factory=list)
-    """Followed people (a device each, entities `photo`, `last_seen`, `last_seen_at`)."""
+    """Followed people (a device each, entities `photo`, `sightings`, ...)."""
 
 
 # Under each face: the score of the last recognition and the door lock, when the device has one
@@ -81,20 +81,31 @@ def camera_card(camera: CameraEntities) -> dict[str, object]:
     return {"type": "vertical-stack", "cards": cards}
 
 
+PEOPLE_ROW = (
+    "| <img src=\"{{{{ state_attr('{photo}', 'entity_picture') }}}}\" width=\"40\"> "
+    "| {name} "
+    "| {{% set seen = state_attr('{sightings}', 'last_seen') %}}"
+    "{{% if seen %}}{{{{ relative_time(as_datetime(seen)) }}}} ago, "
+    "{{{{ state_attr('{sightings}', 'last_seen_at') }}}}{{% else %}}not yet{{% endif %}} |"
+)
+
+
 def people_cards(people: list[CameraEntities]) -> list[dict[str, object]]:
-    """The followed people: their registered photos, and when and where each was last seen."""
-    photos = [p.entities["photo"] for p in people if "photo" in p.entities]
-    seen = [
-        {"entity": p.entities["last_seen"], "name": p.name}
+    """The followed people: photo, full name, and when and where each was last seen.
+
+    One Markdown table (a template, rendered by Home Assistant): the Sightings sensor carries
+    when and where as attributes, and a table keeps every name whole, where a glance card cuts
+    them and shows the photo entity's own state (when it was fetched).
+    """
+    rows = [
+        PEOPLE_ROW.format(photo=p.entities["photo"], sightings=p.entities["sightings"], name=p.name)
         for p in people
-        if "last_seen" in p.entities
+        if "photo" in p.entities and "sightings" in p.entities
     ]
-    cards: list[dict[str, object]] = []
-    if photos:
-        cards.append({"type": "glance", "title": "People", "entities": photos, "columns": 4})
-    if seen:
-        cards.append({"type": "entities", "title": "Last seen", "entities": seen})
-    return cards
+    if not rows:
+        return []
+    table = "\n".join(["| | Who | Last seen |", "| --- | --- | --- |", *rows])
+    return [{"type": "markdown", "title": "People", "content": table}]
 
 
 def box_card(box: BoxEntities) -> dict[str, object]:

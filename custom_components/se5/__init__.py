@@ -315,20 +315,22 @@ async def async_remove_config_entry_device(
     """Let the user delete a device or person that is no longer followed (never the box).
 
     Decided from the entry's options, so that it also answers while the entry is not loaded
-    (retrying its set-up, box away); a followed one is unfollowed in the options instead.
+    (retrying its set-up, box away). A followed one the box no longer lists (a repair issue
+    says so) may be deleted too: it is unfollowed first. One the box still lists is unfollowed
+    in the options instead.
     """
     box_uid = entry.unique_id
     if box_uid is None or entry.data.get(CONF_IDENTITY_PENDING):  # a 0.1 entry, not yet keyed
         return False
     if entry.state is ConfigEntryState.LOADED:
-        # A followed person the box deleted (a repair issue says so) may go from here too.
         data = entry.runtime_data
+        device_id = data.registry.box_device_id(device.id)
+        if device_id is not None and data.devices.is_missing(device_id):
+            _async_unfollow(hass, entry, CONF_DEVICES, device_id)
+            return True
         identity_id = data.registry.box_person_id(device.id)
         if identity_id is not None and data.people.is_missing(identity_id):
-            people = [i for i in entry.options.get(CONF_PEOPLE, []) if i != identity_id]
-            hass.config_entries.async_update_entry(
-                entry, options={**entry.options, CONF_PEOPLE: people}
-            )
+            _async_unfollow(hass, entry, CONF_PEOPLE, identity_id)
             return True
     kept = {
         box_identifier(box_uid),
@@ -336,3 +338,10 @@ async def async_remove_config_entry_device(
         *(person_identifier(box_uid, p) for p in entry.options.get(CONF_PEOPLE, [])),
     }
     return not device.identifiers & kept
+
+
+@callback
+def _async_unfollow(hass: HomeAssistant, entry: Se5ConfigEntry, option: str, item: str) -> None:
+    """Drop a device or a person from the followed ones (`option`: devices or people)."""
+    kept = [i for i in entry.options.get(option, []) if i != item]
+    hass.config_entries.async_update_entry(entry, options={**entry.options, option: kept})

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import importlib.util
 import json
 from pathlib import Path
+import re
 import time
 
 import aiohttp
@@ -32,6 +33,13 @@ DOMAIN = MANIFEST["domain"]
 # component); older releases ask the brands website, which the test's browser may not reach
 # (tests/browser/harness.py aborts every request off this machine): no icon is expected there.
 SERVES_OWN_BRAND = importlib.util.find_spec("homeassistant.components.brands") is not None
+
+
+BLUEPRINT_NAMES = [  # each blueprint's `blueprint: name:` (its `!input` tags need HA's loader)
+    match.group(1)
+    for path in sorted((SE5 / "blueprints" / "automation").glob("*.yaml"))
+    if (match := re.search(r"^  name: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE))
+]
 
 
 def _strings() -> dict[str, object]:
@@ -103,6 +111,25 @@ async def test_ready_demo_shows_faces_on_the_dashboard(ready_page: Page, ready_d
         await asyncio.sleep(0.3)
     await harness.screenshot(page, "ready-03-live-card")
 
+    # The People card: every followed person's whole name, and when and where they were last
+    # seen once the box recognized them (not when their photo was fetched).
+    people = page.locator("hui-markdown-card", has_text="People")
+    registered = await _registered_names(ready_demo)
+    for person in registered:
+        await people.get_by_text(person, exact=True).wait_for()
+    deadline = time.monotonic() + 120
+    while not await people.get_by_text(re.compile(r" ago, ")).count():
+        assert time.monotonic() < deadline, "no sighting in the People card"
+        await asyncio.sleep(0.5)
+    await people.scroll_into_view_if_needed()
+    await harness.screenshot(page, "ready-04-people")
+
+    # The integration's blueprints are there, installed by the integration itself.
+    await page.goto(f"{ready_demo.url}/config/blueprint/dashboard")
+    for title in BLUEPRINT_NAMES:
+        await page.get_by_text(title, exact=True).wait_for()
+    await harness.screenshot(page, "ready-05-blueprints")
+
     # The demo's name and units, as the UI shows them.
     await page.goto(f"{ready_demo.url}/config/general")
     name = harness.field(page, "Name")
@@ -113,7 +140,7 @@ async def test_ready_demo_shows_faces_on_the_dashboard(ready_page: Page, ready_d
     checked = [i for i, line in enumerate(snapshot) if "radio " in line and "[checked]" in line]
     assert len(checked) == 1, snapshot
     assert "Metric" in " ".join(snapshot[checked[0] : checked[0] + 4]), snapshot
-    await harness.screenshot(page, "ready-04-general-settings")
+    await harness.screenshot(page, "ready-06-general-settings")
 
 
 @pytest.mark.timeout(900)

@@ -11,6 +11,7 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.se5 import async_remove_config_entry_device
 from custom_components.se5.const import CONF_DEVICES, DOMAIN
 from custom_components.se5.coordinator import devices as device_list_module, missing_issue_id
 from se5sim import Simulator
@@ -268,3 +269,29 @@ async def test_dialect_change_found_by_refresh_reloads(
         assert await hass.config_entries.async_unload(entry.entry_id)
     finally:
         await upgraded.stop()
+
+
+async def test_a_followed_camera_the_box_no_longer_lists_can_be_deleted(
+    socket_enabled: None,
+    fast_refresh: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+) -> None:
+    """A listed followed camera cannot be deleted from its page; once missing it can (and is
+    unfollowed), as the repair issue would."""
+    gone = sim.devices[1]
+    device = ha_device(hass, entry, gone.id)
+    assert device is not None
+    assert not await async_remove_config_entry_device(hass, entry, device)
+    sim.remove_device(gone.id)
+    devices = entry.runtime_data.devices
+    await wait_for(lambda: devices.is_missing(gone.id), what="missing")
+    assert await async_remove_config_entry_device(hass, entry, device)
+    assert gone.id not in entry.options[CONF_DEVICES]
+    await hass.async_block_till_done()
+    assert ha_device(hass, entry, gone.id) is None
+    # The others stay followed, and cannot be deleted from their pages.
+    kept = ha_device(hass, entry, sim.devices[0].id)
+    assert kept is not None
+    assert not await async_remove_config_entry_device(hass, entry, kept)
