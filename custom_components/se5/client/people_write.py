@@ -256,7 +256,7 @@ async def update(
         raise refusal(err, not_found=dialect is Dialect.V5) from err
 
 
-async def _update_v6(request: CappedRequestFn, write: RequestFn, wanted: _Update) -> None:
+async def _update_v6(request: RequestFn, write: RequestFn, wanted: _Update) -> None:
     identity_id, change, name, validity = (
         wanted.identity_id,
         wanted.change,
