@@ -1,8 +1,9 @@
 """The V6 box's broadcast of device-list changes on port 54547 (binary frames of UTF-8 JSON).
 
-F6/5.7-device-manger/8-preview-manager.md: each connection receives the preview settings and,
-on every change of the device list, a frame with `modify_media_device` (`action` add, delete or
-modify, and the device's record). What a client sends is ignored.
+F6/5.7-device-manger/8-preview-manager.md: on every change of the device list, each connection
+receives a frame with `modify_media_device` (`action` add, delete or modify, and the device's
+record) beside the preview settings, shaped as the page's example. What a client sends is
+ignored.
 """
 
 from __future__ import annotations

@@ -340,6 +340,8 @@ class PeopleWriteApi:
         updated = self._people.update(identity_id, photo=photo, **changes)
         entry = person_entry(updated)
         del entry["reg_photo"]
+        # The page's answer: the photo's id beside the record (F5 5.3/3).
+        entry["image_id"] = entry["info"].pop("image_id")
         return json_response({"data": entry})
 
     async def _v5_delete(self, request: web.Request) -> web.Response:

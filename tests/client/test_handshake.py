@@ -1,4 +1,4 @@
-"""The event socket's handshake never follows a redirect (no call of the client does).
+"""The sockets' handshakes never follow a redirect (no call of the client does).
 
 aiohttp's `ws_connect` follows redirects and takes no `allow_redirects`: the control test shows
 it, against the same servers, so that the other tests can fail.
@@ -6,6 +6,7 @@ it, against the same servers, so that the other tests can fail.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -14,6 +15,7 @@ import pytest
 from yarl import URL
 
 from custom_components.se5.client import (
+    DeviceFeed,
     Dialect,
     EventStream,
     Se5ConnectionError,
@@ -115,3 +117,30 @@ async def test_without_the_handshake_response_the_peer_tells(peer: int, refused:
     else:
         assert await ws_connect(_StubSession(ws), url) is ws  # type: ignore[arg-type]
         assert not ws.closed
+
+
+@pytest.mark.parametrize("dialect", [Dialect.V6], indirect=True)
+async def test_the_device_feed_refuses_a_redirected_handshake(
+    sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect
+) -> None:
+    """A 307 on the V6 feed's port is never followed to the socket it names."""
+    handshakes = 0
+
+    async def redirect(request: web.Request) -> web.Response:
+        nonlocal handshakes
+        handshakes += 1
+        raise web.HTTPTemporaryRedirect(f"http://127.0.0.1:{sim.feed_port}/")
+
+    port, runner = await start_http_server(redirect)
+    feed = DeviceFeed(session, "127.0.0.1", port, on_change=lambda _: None, backoff=FAST_BACKOFF)
+    task = asyncio.create_task(feed.run())
+    try:
+        # Followed, the feed would stay on the simulator's socket and ask no more.
+        await wait_for(lambda: handshakes >= 2, what="two refused handshakes")
+        assert not feed.connected
+        await wait_for(lambda: sim.feed_connections == 0, what="the socket dropped unused")
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await runner.cleanup()

@@ -13,10 +13,11 @@ import socket
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from custom_components.se5.client import Se5Client, Se5ConnectionError
-from custom_components.se5.client.fetch import Se5RedirectError
-from custom_components.se5.client.send import Se5UnconfirmedError
+from custom_components.se5.client.fetch import ERROR_BODY_BYTES, Se5RedirectError
+from custom_components.se5.client.send import Se5UnconfirmedError, send_once
 
 type Answer = Callable[[bytes, asyncio.StreamWriter], Awaitable[None]]
 
@@ -205,3 +206,28 @@ async def test_no_call_follows_a_redirect(
                 await call("PUT", "/SophonFogSys/api/EventAction", json_body={"action": []})
             assert len(box.requests) == 1
     assert elsewhere.requests == []
+
+
+async def test_a_write_that_may_carry_a_photo_back_reads_an_error_no_further(
+    session: aiohttp.ClientSession,
+) -> None:
+    """A photo's answer is read to its size; an error's to ERROR_BODY_BYTES only (a 400 page)."""
+    photo = b'{"data": {"identity_id": "1", "reg_photo": "' + b"A" * 200_000 + b'"}}'
+    error = b'{"error": {"code": 40000, "message": "' + b"x" * 200_000 + b'"}}'
+
+    async def answer(request: bytes, writer: asyncio.StreamWriter) -> None:
+        refused = b"refuse" in request
+        writer.write(_reply(400 if refused else 200, error if refused else photo))
+        await writer.drain()
+
+    async with RawBox(answer) as box:
+        url = URL(f"http://127.0.0.1:{box.port}/SophonFogSys/api/users")
+        status, body, read = await send_once(
+            "POST", url, json_body={}, timeout=10.0, max_bytes=1024 * 1024
+        )
+        assert (status, read, len(body)) == (200, "whole", len(photo))
+        status, body, read = await send_once(
+            "POST", url, json_body={"refuse": 1}, timeout=10.0, max_bytes=1024 * 1024
+        )
+        assert (status, read) == (400, "too_large")
+        assert len(body) <= ERROR_BODY_BYTES

@@ -247,6 +247,10 @@ async def test_v5_create_update_delete(
         ("p",),
         new_photo,
     )
+    # As the page's answer: the new photo's id beside the record, not in its info.
+    assert set(answer["data"]) == {"group_name", "identity_id", "image_id", "info"}
+    assert answer["data"]["image_id"] == person.image_id
+    assert "image_id" not in answer["data"]["info"]
     for bad, expected in (
         ({"identity_id": "001", "info": {"name": "x"}}, (400, 40000)),
         ({"identity_id": "", "info": {"permission_ids": []}}, (400, 40000)),

@@ -6,8 +6,9 @@ as binary frames of UTF-8 JSON (F6/5.7-device-manger/8-preview-manager.md):
 The client never sends anything on it. Each change is handed to `on_change` (which re-reads the
 device list); a frame that is not such a change is skipped, a frame that is not UTF-8 JSON is
 logged once and skipped, and the socket is kept open through drops and reboots with the same
-backoff as the event socket. Frames are bounded (`MAX_FRAME_BYTES`): a larger one closes the
-socket (aiohttp's limit) and the feed reconnects.
+backoff as the event socket. A redirected handshake is refused (`handshake`), as everywhere.
+Frames are bounded (`MAX_FRAME_BYTES`): a larger one closes the socket (aiohttp's limit) and the
+feed reconnects.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import aiohttp
 from yarl import URL
 
 from .errors import FrameError
+from .handshake import ws_connect
 from .parse import decode_frame, normalize_device_id
 from .stream import Backoff
 from .wire import install_tap
@@ -113,8 +115,12 @@ class DeviceFeed:
 
     async def _listen(self) -> None:
         async with asyncio.timeout(_CONNECT_TIMEOUT):
-            ws = await self._session.ws_connect(
-                self._url, heartbeat=self._heartbeat, max_msg_size=MAX_FRAME_BYTES, timeout=_TIMEOUT
+            ws = await ws_connect(
+                self._session,
+                self._url,
+                heartbeat=self._heartbeat,
+                max_msg_size=MAX_FRAME_BYTES,
+                timeout=_TIMEOUT,
             )
         # Before anything awaits: a frame announced over the limit is dropped as it arrives,
         # never buffered (aiohttp 3.11 buffers a frame whole before checking its size).

@@ -2,14 +2,20 @@
 
 V5 `PUT /SophonDevice/api/Devices` takes whole records (`device_name`, `group_id`,
 `permission_id`, `device_key`, `device_type` are required): the client reads the device's record
-(`GET ...Devices?device_id=`), changes `device_attr.actions` and sends it back whole. The flags
-apply to video-stream (`rtsp`) devices only ("仅在视频流模式下使用"). V6 documents no such
-flags (`updatemediadevice` has none), so there is nothing to switch there.
+(`GET ...Devices?device_id=`), changes `device_attr.actions` and sends it back whole, with the
+fields the PUT page's table names (`PUT_FIELDS`): its example is the device list's record
+without `device_ip`. The flags apply to video-stream (`rtsp`) devices only
+("仅在视频流模式下使用"). V6 documents no such flags (`updatemediadevice` has none), so there is
+nothing to switch there.
 
-Decision where the docs leave a choice: "recognition" is detection, feature extraction and
-matching together (`do_detect`, `do_feature`, `do_match`); switching it sets all three, and
-leaves the other flags (`do_track`, `fast_mode`, `do_attribute`...) as they are. A flag the box
-does not list counts as on (the documented example has them on).
+Decisions where the docs leave a choice:
+- "Recognition" is detection, feature extraction and matching together (`do_detect`,
+  `do_feature`, `do_match`); switching it sets all three, and leaves the other flags
+  (`do_track`, `fast_mode`, `do_attribute`...) as they are. A flag the box does not list counts
+  as on (the documented example has them on).
+- The answer lists the devices updated; the page's example lists one with an empty id and name.
+  One device is sent, so an entry without an id confirms it; no entry, or entries naming only
+  other devices, are a refusal.
 """
 
 from __future__ import annotations
@@ -24,6 +30,19 @@ from .fetch import RequestFn
 from .parse import normalize_device_id
 
 V5_DEVICES_PATH: Final = "/SophonDevice/api/Devices"
+PUT_FIELDS: Final = (
+    "device_id",
+    "device_name",
+    "group_id",
+    "permission_id",
+    "device_key",
+    "is_start_rtmp",
+    "rtmp_address",
+    "device_type",
+    "device_attr",
+    "netRelay",
+)
+"""The fields of a record the PUT page's table names, sent back as read."""
 
 
 async def set_recognition(
@@ -41,7 +60,7 @@ async def set_recognition(
         raise Se5NotABoxError("answer has no data.devices_list list")
     record = next(
         (
-            dict(entry)
+            {key: entry[key] for key in PUT_FIELDS if key in entry}
             for entry in entries
             if isinstance(entry, Mapping)
             and normalize_device_id(entry.get("device_id")) == device_id
@@ -68,8 +87,10 @@ async def set_recognition(
         raise Se5RefusedError(err.code, err.message, err.status) from err
     answer_data = answer.get("data") if isinstance(answer, Mapping) else None
     updated = answer_data.get("success_devices") if isinstance(answer_data, Mapping) else None
-    if not isinstance(updated, list) or not any(
-        isinstance(item, Mapping) and normalize_device_id(item.get("device_id")) == device_id
-        for item in updated
-    ):
+    named = [
+        normalize_device_id(item.get("device_id"))
+        for item in (updated if isinstance(updated, list) else [])
+        if isinstance(item, Mapping)
+    ]
+    if not any(name in (None, device_id) for name in named):
         raise Se5RefusedError("NOT_UPDATED", f"device {device_id} is not in success_devices")

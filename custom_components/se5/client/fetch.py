@@ -77,6 +77,21 @@ class RequestFn(Protocol):
         """Send the call and decode the answer."""
 
 
+class CappedRequestFn(Protocol):
+    """A `RequestFn` whose answer may be read up to `max_bytes` (one that carries a photo)."""
+
+    async def __call__(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, str | int] | None = None,
+        max_bytes: int = ...,
+    ) -> Any:
+        """Send the call and decode the answer, read up to `max_bytes`."""
+
+
 class ImageFn(Protocol):
     """One image fetched by path: the bytes, or None when the box has none."""
 

@@ -53,6 +53,9 @@ async def ws_connect(
         response: aiohttp.ClientResponse | None = getattr(ws, "_response", None)
         if response is not None:
             response.close()  # drop the connection: nothing, not even a close frame, is sent
+            # ... and mark the socket closed, which stops its heartbeat timer (aiohttp's own
+            # step when a socket fails; it sends nothing).
+            getattr(ws, "_set_closed", lambda: None)()
         else:
             await ws.close()
         raise RedirectedHandshakeError(status)

@@ -1,8 +1,8 @@
 """Registering, changing and removing people on the box (V5 users, V6 identities).
 
 Every call that changes the register goes through `write` (`Se5Client._write`): sent once, on a
-connection of its own, never re-sent. The photo check (V6 `fiqa`, V5 `FIQA`) and the reading
-of a record before it is changed go through `request` (they change nothing).
+connection of its own, never re-sent. The reading of a record before it is changed goes through
+`request` (it changes nothing), as does the photo check (`photo_check`).
 
 Decisions where the docs leave a choice:
 - V5 requires an identity id to create someone (V6 makes one): the client makes one, `ha-` and
@@ -16,7 +16,13 @@ Decisions where the docs leave a choice:
 - An update reads the record first and sends it back whole with the changes: V6
   `updateidentity` overwrites every field, V5 `PUT users` may unbind a person whose
   `info.permission_ids` is left out. A new photo replaces the first registered one (V6
-  `replaceface`, `addface` when there is none; V5 `reg_photo` in the same `PUT`).
+  `replaceface` naming the record's first `face_id`, as the page's example does, else its first
+  `register_image_id`; `addface` when there is none; V5 `reg_photo` in the same `PUT`, and the
+  record's `info.image_id`, the box's id of the old photo, not sent back with it).
+- Photos go as the pages' examples send them: V6 `register_image` as `data:image/jpg;base64,`
+  (the three pages' spelling), V5 `reg_photo` as plain base64 (the registration flow page).
+- V5 `POST users` answers with the photo (`data.reg_photo`, mandatory in its table): that
+  answer, and the record read before a V5 change, are read up to `PHOTO_ANSWER_BYTES`.
 - The box's refusals become `Se5NoFaceError`, `Se5LowQualityError`, `Se5DuplicateError`,
   `Se5NotRegisteredError` or, for any other, `Se5RefusedError`, each with the box's code and
   message. V5 documents no codes: an answer saying "already exist" is a duplicate, a
@@ -43,22 +49,29 @@ from .errors import (
     Se5NotRegisteredError,
     Se5RefusedError,
 )
-from .fetch import JPEG_MAGIC, PNG_MAGIC, NotFoundError, RequestFn, short_text
+from .fetch import (
+    ERROR_BODY_BYTES,
+    JPEG_MAGIC,
+    PNG_MAGIC,
+    CappedRequestFn,
+    NotFoundError,
+    RequestFn,
+)
 from .models import Dialect, PersonType
 from .parse import NAME_MAX
 
 V5_USERS_PATH: Final = "/SophonFogSys/api/users"
-V5_FIQA_PATH: Final = "/SophonFace/api/FIQA"
 V6_CREATE_PATH: Final = "/sophon/v2/face/createidentity"
 V6_UPDATE_PATH: Final = "/sophon/v2/face/updateidentity"
 V6_DELETE_PATH: Final = "/sophon/v2/face/deleteidentities"
 V6_GET_PATH: Final = "/sophon/v2/face/getidentity"
 V6_REPLACE_FACE_PATH: Final = "/sophon/v2/face/replaceface"
 V6_ADD_FACE_PATH: Final = "/sophon/v2/face/addface"
-V6_FIQA_PATH: Final = "/sophon/v2/face/fiqa"
 DEFAULT_GROUP: Final = "default_group"
 MAX_PHOTO_BYTES: Final = 8 * 1024 * 1024
 """The largest photo sent to the box (its own limit is not documented)."""
+PHOTO_ANSWER_BYTES: Final = ERROR_BODY_BYTES + 4 * -(-MAX_PHOTO_BYTES // 3)
+"""The largest answer that carries one photo back in base64 (V5 users)."""
 _TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 
 
@@ -99,9 +112,15 @@ def _base64(photo: bytes) -> str:
     return base64.b64encode(photo).decode("ascii")
 
 
-def _data_url(photo: bytes) -> str:
-    kind = "png" if photo.startswith(PNG_MAGIC) else "jpeg"
+def data_url(photo: bytes, jpeg: str = "jpeg") -> str:
+    """A data URL of the photo; `jpeg` is how a JPEG's subtype is spelt."""
+    kind = "png" if photo.startswith(PNG_MAGIC) else jpeg
     return f"data:image/{kind};base64,{_base64(photo)}"
+
+
+def _register_image(photo: bytes) -> str:
+    """V6 `register_image`, as the pages' examples spell it (`data:image/jpg;base64,`)."""
+    return data_url(photo, "jpg")
 
 
 def _name(name: str) -> str:
@@ -145,49 +164,6 @@ def refusal(err: Se5ApiError, *, not_found: bool = False) -> Se5ApiError:
     return Se5RefusedError(code, message, err.status)
 
 
-# The photo check --------------------------------------------------------------------------------
-
-
-async def check_photo(request: RequestFn, dialect: Dialect, photo: bytes) -> bool:
-    """Ask the box whether the photo has a face good enough to register (changes nothing).
-
-    True when the box passed it, False when it has no such check (not found); raises
-    Se5NoFaceError or Se5LowQualityError (with what failed) when it did not pass.
-    """
-    check_photo_bytes(photo)
-    v6 = dialect is Dialect.V6
-    try:
-        if v6:
-            body = {"image_base64_str": _data_url(photo)}
-            payload = await request("POST", V6_FIQA_PATH, json_body=body)
-        else:
-            body = {"image_base64_str": _base64(photo)}
-            payload = await request("POST", V5_FIQA_PATH, json_body=body)
-    except NotFoundError:
-        return False
-    except Se5ApiError as err:
-        raise refusal(err) from err
-    if v6:
-        result = payload if isinstance(payload, Mapping) else {}
-        detail = _get(result, "detailed_result")
-        failed = _get(detail, "failed_items")
-    else:
-        faces = _get(payload, "data")
-        if isinstance(faces, list) and not faces:
-            raise Se5NoFaceError("NO_FACE", "no face found in the photo")
-        result = faces[0] if isinstance(faces, list) and isinstance(faces[0], Mapping) else {}
-        failed = result.get("fails")
-    passed = result.get("fiqa_result")
-    if not isinstance(passed, bool):
-        raise Se5NotABoxError("the photo check answered without a result")
-    if not passed:
-        items = tuple(
-            short_text(item) for item in (failed if isinstance(failed, list) else []) if item
-        )
-        raise Se5LowQualityError("LOW_QUALITY_ERROR", ", ".join(items), items)
-    return True
-
-
 # Registering ------------------------------------------------------------------------------------
 
 
@@ -196,7 +172,7 @@ def new_identity_id() -> str:
     return f"ha-{secrets.token_hex(6)}"
 
 
-async def register(write: RequestFn, dialect: Dialect, person: NewPerson) -> str:
+async def register(write: CappedRequestFn, dialect: Dialect, person: NewPerson) -> str:
     """Register someone; their identity id (the box's own on V6)."""
     check_photo_bytes(person.photo)
     name = _name(person.name)
@@ -208,7 +184,7 @@ async def register(write: RequestFn, dialect: Dialect, person: NewPerson) -> str
                 "identity_name": name,
                 "user_type": person.person_type.value,
                 "permission_ids": [],
-                "register_image": _data_url(person.photo),
+                "register_image": _register_image(person.photo),
                 "ext_user_info": validity,
                 "force_replace": False,
             }
@@ -231,7 +207,9 @@ async def register(write: RequestFn, dialect: Dialect, person: NewPerson) -> str
                 "info": info,
                 "ignore_exist": False,
             }
-            payload = await write("POST", V5_USERS_PATH, json_body=body)
+            payload = await write(
+                "POST", V5_USERS_PATH, json_body=body, max_bytes=PHOTO_ANSWER_BYTES
+            )
             identity_id = values.text(_get(_get(payload, "data"), "identity_id")) or (
                 wanted if isinstance(_get(payload, "data"), Mapping) else None
             )
@@ -256,7 +234,7 @@ class _Update:
 
 
 async def update(
-    request: RequestFn,
+    request: CappedRequestFn,
     write: RequestFn,
     dialect: Dialect,
     identity_id: str,
@@ -289,13 +267,14 @@ async def _update_v6(request: RequestFn, write: RequestFn, wanted: _Update) -> N
     if not isinstance(record, Mapping) or values.text(record.get("identity_id")) != identity_id:
         raise Se5NotRegisteredError("ID_NOT_FOUND", f"{identity_id} is not registered")
     if change.photo is not None:
-        photos = record.get("register_image_ids")
-        if isinstance(photos, list) and photos:
-            body: dict[str, Any] = {"identity_id": identity_id, "register_image_index": 0}
-            path = V6_REPLACE_FACE_PATH
-        else:
-            body, path = {"identity_id": identity_id}, V6_ADD_FACE_PATH
-        body["register_image"] = _data_url(change.photo)
+        body: dict[str, Any] = {"identity_id": identity_id}
+        face, photo = _first(record.get("face_ids")), _first(record.get("register_image_ids"))
+        if face is not None:
+            body["face_id"] = face
+        elif photo is not None:
+            body["register_image_id"] = photo
+        path = V6_ADD_FACE_PATH if face is None and photo is None else V6_REPLACE_FACE_PATH
+        body["register_image"] = _register_image(change.photo)
         await write("POST", path, json_body=body)
     if name is None and change.person_type is None and not validity:
         return
@@ -318,14 +297,16 @@ async def _update_v6(request: RequestFn, write: RequestFn, wanted: _Update) -> N
     )
 
 
-async def _update_v5(request: RequestFn, write: RequestFn, wanted: _Update) -> None:
+async def _update_v5(request: CappedRequestFn, write: RequestFn, wanted: _Update) -> None:
     identity_id, change, name, validity = (
         wanted.identity_id,
         wanted.change,
         wanted.name,
         wanted.validity,
     )
-    payload = await request("GET", V5_USERS_PATH, params={"identity_id": identity_id})
+    payload = await request(
+        "GET", V5_USERS_PATH, params={"identity_id": identity_id}, max_bytes=PHOTO_ANSWER_BYTES
+    )
     entries = _get(_get(payload, "data"), "identities_list")
     entry = next(
         (
@@ -350,6 +331,7 @@ async def _update_v5(request: RequestFn, write: RequestFn, wanted: _Update) -> N
         info["ext_info"] = {**(ext if isinstance(ext, Mapping) else {}), **validity}
     body: dict[str, Any] = {"identity_id": identity_id, "info": info}
     if change.photo is not None:
+        info.pop("image_id", None)  # the old photo's id: the box makes a new one
         body["reg_photo"] = _base64(change.photo)
     await write("PUT", V5_USERS_PATH, json_body=body)
 
@@ -378,3 +360,8 @@ async def remove(write: RequestFn, dialect: Dialect, identity_id: str) -> None:
 
 def _get(data: Any, key: str) -> Any:
     return data.get(key) if isinstance(data, Mapping) else None
+
+
+def _first(ids: Any) -> str | None:
+    """The first id of a list of ids, as text; None for anything else."""
+    return values.text(ids[0]) if isinstance(ids, list) and ids else None

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from . import configs, devices, doors, history, people, people_write, system
+from . import configs, devices, doors, history, people, people_write, photo_check, system
 from .configs import PassMode
 from .doors import DoorMode
 from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError, Se5ServerError
@@ -25,7 +25,6 @@ from .fetch import (
     NotFoundError,
     Read,
     Se5RedirectError,
-    decode,
     decode_off_loop,
     envelope_error,
     fetch_image,
@@ -231,7 +230,7 @@ class Se5Client:
 
     async def check_photo(self, photo: bytes) -> bool:
         """Ask the box whether a photo can be registered; False when it has no such check."""
-        return await people_write.check_photo(self._request, await self._known_dialect(), photo)
+        return await photo_check.check_photo(self._request, await self._known_dialect(), photo)
 
     async def register_person(self, person: NewPerson) -> str:
         """Register someone on the box; their identity id."""
@@ -366,11 +365,13 @@ class Se5Client:
         json_body: Any = None,
         params: dict[str, str | int] | None = None,
         base: URL | None = None,
+        max_bytes: int = ERROR_BODY_BYTES,
     ) -> Any:
         """A call that changes the box: sent once, on a connection of its own (`send`).
 
-        Its answer is judged as `_request`'s; raises Se5UnconfirmedError when the call went out
-        but no answer came back (it is never sent again).
+        Its answer is judged as `_request`'s, read up to `max_bytes` (a short answer, unless
+        the box sends a photo back); raises Se5UnconfirmedError when the call went out but no
+        answer came back (it is never sent again).
         """
         url = (base or self._base).with_path(path)
         status, body, read = await send_once(
@@ -379,12 +380,10 @@ class Se5Client:
             json_body=json_body,
             params=params,
             timeout=self._timeout,
-            max_bytes=ERROR_BODY_BYTES,
+            max_bytes=max_bytes,
         )
-        payload = decode(body, read)
-        return _answer(
-            method, path, status, body=body, read=read, limit=ERROR_BODY_BYTES, payload=payload
-        )
+        payload = await decode_off_loop(body, read)
+        return _answer(method, path, status, body=body, read=read, limit=max_bytes, payload=payload)
 
 
 def _answer(

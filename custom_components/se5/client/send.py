@@ -23,7 +23,7 @@ import aiohttp
 from yarl import URL
 
 from .errors import Se5ConnectionError
-from .fetch import Read, read_capped
+from .fetch import ERROR_BODY_BYTES, Read, read_capped
 
 
 class Se5UnconfirmedError(Se5ConnectionError):
@@ -80,9 +80,10 @@ async def send_once(
 ) -> tuple[int, bytes, Read]:
     """Send one call on a connection of its own; its status and body (read up to `max_bytes`).
 
-    Raises Se5ConnectionError when the box could not be reached (nothing was sent), and
-    Se5UnconfirmedError when the call went out but no answer came back (timeout, connection
-    dropped): it may have been carried out, and it is not sent again.
+    An error's body is read up to `ERROR_BODY_BYTES` only. Raises Se5ConnectionError when the
+    box could not be reached (nothing was sent), and Se5UnconfirmedError when the call went out
+    but no answer came back (timeout, connection dropped): it may have been carried out, and it
+    is not sent again.
     """
     attempt = _Attempt()
     try:
@@ -97,7 +98,8 @@ async def send_once(
             ) as response,
         ):
             status = response.status
-            body, read = await read_capped(response, max_bytes)
+            limit = max_bytes if status < 300 else min(max_bytes, ERROR_BODY_BYTES)
+            body, read = await read_capped(response, limit)
     except TimeoutError as err:
         if attempt.sent:
             raise Se5UnconfirmedError(f"sent, but no answer within {timeout:g} s") from err
