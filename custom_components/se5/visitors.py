@@ -150,7 +150,10 @@ class Se5Visitors:
         self._removing = True
         try:
             for identity_id in [i for i in self.schedule if self._due_at(i) <= now]:
-                await self._async_remove(identity_id, now)
+                # Judged again: during the removal before, an action may have given this
+                # visitor more time or taken them off the schedule.
+                if identity_id in self.schedule and self._due_at(identity_id) <= now:
+                    await self._async_remove(identity_id, now)
         finally:
             self._removing = False
             self._async_schedule_next()
