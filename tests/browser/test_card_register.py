@@ -8,11 +8,16 @@ page (a dashboard with one card per camera).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from playwright.async_api import Page, Route
+from playwright.async_api import Browser, Page, Route
+import pytest
 
 SE5 = Path(__file__).resolve().parents[2] / "custom_components" / "se5"
 ORIGIN = "http://127.0.0.1:9"
@@ -34,10 +39,12 @@ PAGE = """<!doctype html><html><body><script type="module">
 import "/se5/se5-recognitions-card.js?v=test";
 window.subscriptions = {};
 window.calls = [];
+const timeZone = new URLSearchParams(location.search).get("tz") || undefined;
 function hassFor(card) {
   return {
     language: "en",
     user: { is_admin: true },
+    config: { time_zone: timeZone },
     connection: {
       subscribeMessage: async (callback, message) => {
         window.subscriptions[card] = { callback, message };
@@ -77,7 +84,7 @@ def recognition(number: int, device: str, kind: str = "vip") -> dict[str, Any]:
 
 async def _serve(route: Route) -> None:
     path = route.request.url.removeprefix(ORIGIN).split("?", 1)[0]
-    if path == "/":
+    if path in ("/", "/index.html"):
         await route.fulfill(body=PAGE, content_type="text/html")
     elif path.startswith("/se5/") and (file := SE5 / "frontend" / path[5:]).is_file():
         await route.fulfill(body=file.read_bytes(), content_type="text/javascript")
@@ -89,6 +96,16 @@ async def _send(page: Page, card: str, event: dict[str, Any]) -> None:
     await page.evaluate(
         "([card, event]) => window.subscriptions[card].callback(event)", [card, event]
     )
+
+
+@pytest.fixture
+async def utc_page(browser: Browser) -> AsyncIterator[Page]:
+    """A page whose clock reads UTC (the browser's zone), whatever the machine's."""
+    context = await browser.new_context(timezone_id="UTC", service_workers="block")
+    page = await context.new_page()
+    await page.route(f"{ORIGIN}/**", _serve)
+    yield page
+    await context.close()
 
 
 async def test_the_row_being_registered_stays_in_its_own_card_only(page: Page) -> None:
@@ -135,3 +152,25 @@ async def test_the_row_being_registered_stays_in_its_own_card_only(page: Page) -
         "recognition_id": stranger["id"],
     }
     assert data["valid_until"].endswith(" 23:59:00"), json.dumps(data)
+
+
+async def test_until_tonight_is_tonight_in_home_assistants_zone(utc_page: Page) -> None:
+    """Home Assistant reads a time without a zone in its own zone: "today" is its day, not the
+    browser's (a phone abroad). The zone is picked so that its date is not the browser's now."""
+    page = utc_page
+    now = datetime.now(UTC)
+    zone = "Etc/GMT-14" if now.hour >= 10 else "Etc/GMT+12"  # UTC+14 / UTC-12: another day
+    await page.goto(f"{ORIGIN}/index.html?tz={quote(zone)}")
+    await page.wait_for_function("Object.keys(window.subscriptions).length === 2")
+    front = page.locator("#front")
+    stranger = recognition(1, "device-front", "stranger")
+    await _send(page, "front", {"recognitions": [stranger], "labels": LABELS})
+    await front.locator(f'li[data-id="{stranger["id"]}"] button.register').click()
+    form = front.locator(f'li.register-row[data-for="{stranger["id"]}"] form')
+    await form.locator('input[name="name"]').fill("Ada")
+    await form.locator('button[type="submit"]').click()
+    await page.wait_for_function("window.calls.length === 1")
+    call = (await page.evaluate("window.calls"))[0]
+    there = datetime.now(ZoneInfo(zone))
+    day = there.date() if (there.hour, there.minute) < (23, 59) else there.date() + timedelta(1)
+    assert call["service_data"]["valid_until"] == f"{day.isoformat()} 23:59:00"
