@@ -31,6 +31,7 @@ __all__ = [
     "RepairsFlowResult",
     "async_register_admin_service",
     "device_by_identifier",
+    "device_entry_ids",
     "via_device",
     "vol",
 ]
@@ -60,6 +61,18 @@ def device_by_identifier(
     if lookup is not None:
         return cast("dr.DeviceEntry | None", lookup(identifier, config_entry_id))
     return registry.async_get_device(identifiers={identifier})
+
+
+def device_entry_ids(device: dr.DeviceEntry) -> set[str]:
+    """The config entries a device belongs to.
+
+    2026.x gives a device one config entry (`config_entry_id`) and deprecates `config_entries`
+    (each read of it logs a warning there, unless the device is a composite one).
+    """
+    entry_id = getattr(device, "config_entry_id", None)
+    if isinstance(entry_id, str) and not getattr(device, "is_composite_device", False):
+        return {entry_id}
+    return set(device.config_entries)
 
 
 # 2025.x registers admin actions without a response (its wrapper drops the handler's result).

@@ -26,7 +26,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .client import NewPerson, PersonChange, PersonType, Se5Error, Se5NotRegisteredError
-from .compat import async_register_admin_service, vol
+from .compat import async_register_admin_service, device_entry_ids, vol
 from .const import (
     ATTR_IDENTITY_ID,
     ATTR_PERSON_TYPE,
@@ -242,7 +242,7 @@ def _person(hass: HomeAssistant, values: dict[str, Any]) -> tuple[Se5ConfigEntry
     """The box and identity id of the person an action names (a device or an id)."""
     if ha_device_id := values.get(ATTR_DEVICE_ID):
         device = dr.async_get(hass).async_get(ha_device_id)
-        for entry_id in device.config_entries if device is not None else ():
+        for entry_id in device_entry_ids(device) if device is not None else ():
             entry = _entry(hass, entry_id) if _is_se5(hass, entry_id) else None
             identity_id = entry.runtime_data.registry.box_person_id(ha_device_id) if entry else None
             if entry is not None and identity_id is not None:

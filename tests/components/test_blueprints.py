@@ -24,6 +24,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.se5.compat import device_entry_ids
 from custom_components.se5.const import EVENT_SE5
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
@@ -277,7 +278,7 @@ def _offered(hass: HomeAssistant, device: dr.DeviceEntry, config: dict[str, Any]
     As the frontend reads it: the device matches one of `filter` (its integration) and has an
     entity matching one of `entity` (integration and domain).
     """
-    entries = [hass.config_entries.async_get_entry(e) for e in device.config_entries]
+    entries = [hass.config_entries.async_get_entry(e) for e in device_entry_ids(device)]
     domains = {entry.domain for entry in entries if entry is not None}
     if config.get("filter") and not any(f.get("integration") in domains for f in config["filter"]):
         return False
