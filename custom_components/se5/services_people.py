@@ -37,7 +37,12 @@ from .const import (
     SERVICE_REMOVE_PERSON,
     SERVICE_UPDATE_PERSON,
 )
-from .person_photo import async_entity_picture, async_file_photo, async_recognition_face
+from .person_photo import (
+    async_entity_picture,
+    async_file_photo,
+    async_recognition_face,
+    loaded_entries,
+)
 from .write_errors import write_error
 
 if TYPE_CHECKING:
@@ -213,14 +218,6 @@ async def _async_forget(hass: HomeAssistant, entry: Se5ConfigEntry, identity_id:
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _loaded(hass: HomeAssistant) -> list[Se5ConfigEntry]:
-    return [
-        entry
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.state is ConfigEntryState.LOADED
-    ]
-
-
 def _entry(hass: HomeAssistant, entry_id: str | None) -> Se5ConfigEntry:
     """The box an action names, or the only one loaded."""
     if entry_id:
@@ -232,7 +229,7 @@ def _entry(hass: HomeAssistant, entry_id: str | None) -> Se5ConfigEntry:
                 translation_placeholders={"box": entry.title if entry else entry_id},
             )
         return entry
-    loaded = _loaded(hass)
+    loaded = loaded_entries(hass)
     if len(loaded) != 1:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="box_required")
     return loaded[0]
