@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 import inspect
 import sys
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import Unauthorized, UnknownUser
@@ -63,7 +63,15 @@ def device_by_identifier(
     return registry.async_get_device(identifiers={identifier})
 
 
-def device_entry_ids(device: dr.DeviceEntry) -> set[str]:
+class RegisteredDevice(Protocol):
+    """A device registry entry of either release (on 2026.x, a device or a child device)."""
+
+    @property
+    def config_entries(self) -> set[str]:
+        """The config entries it belongs to (deprecated on 2026.x)."""
+
+
+def device_entry_ids(device: RegisteredDevice) -> set[str]:
     """The config entries a device belongs to.
 
     2026.x gives a device one config entry (`config_entry_id`) and deprecates `config_entries`
