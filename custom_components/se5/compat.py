@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 import inspect
 import sys
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import Unauthorized, UnknownUser
@@ -31,6 +31,7 @@ __all__ = [
     "RepairsFlowResult",
     "async_register_admin_service",
     "device_by_identifier",
+    "device_entry_ids",
     "via_device",
     "vol",
 ]
@@ -60,6 +61,26 @@ def device_by_identifier(
     if lookup is not None:
         return cast("dr.DeviceEntry | None", lookup(identifier, config_entry_id))
     return registry.async_get_device(identifiers={identifier})
+
+
+class RegisteredDevice(Protocol):
+    """A device registry entry of either release (on 2026.x, a device or a child device)."""
+
+    @property
+    def config_entries(self) -> set[str]:
+        """The config entries it belongs to (deprecated on 2026.x)."""
+
+
+def device_entry_ids(device: RegisteredDevice) -> set[str]:
+    """The config entries a device belongs to.
+
+    2026.x gives a device one config entry (`config_entry_id`) and deprecates `config_entries`
+    (each read of it logs a warning there, unless the device is a composite one).
+    """
+    entry_id = getattr(device, "config_entry_id", None)
+    if isinstance(entry_id, str) and not getattr(device, "is_composite_device", False):
+        return {entry_id}
+    return set(device.config_entries)
 
 
 # 2025.x registers admin actions without a response (its wrapper drops the handler's result).

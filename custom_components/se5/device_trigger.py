@@ -18,7 +18,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .compat import vol
+from .compat import device_entry_ids, vol
 from .const import ATTR_PERSON_TYPE, DOMAIN, EVENT_SE5, PERSON_TYPES
 from .identifiers import device_prefix
 
@@ -70,7 +70,7 @@ def is_box_device(hass: HomeAssistant, device_id: str) -> bool:
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return False
-    for entry_id in device.config_entries:
+    for entry_id in device_entry_ids(device):
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN or entry.unique_id is None:
             continue

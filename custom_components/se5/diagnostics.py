@@ -111,9 +111,9 @@ def _redacted(recognition: Recognition, record: StoredRecognition | None) -> dic
     data = asdict(recognition)
     for field in _IMAGE_FIELDS:
         data.pop(field)
-    held = {"face": record.face, "scene": record.scene} if record is not None else {}
-    data["face_image_bytes"] = held_size(held["face"]) if held.get("face") else None
-    data["scene_image_bytes"] = held_size(held["scene"]) if held.get("scene") else None
+    face, scene = (record.face, record.scene) if record is not None else (None, None)
+    data["face_image_bytes"] = held_size(face) if face else None
+    data["scene_image_bytes"] = held_size(scene) if scene else None
     data["stored"] = record is not None
     data["identity_name"] = REDACTED if recognition.identity_name else ""
     data["identity_id"] = REDACTED if recognition.identity_id else ""

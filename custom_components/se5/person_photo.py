@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 IMAGE_TIMEOUT = 10
 
 
-def _loaded(hass: HomeAssistant) -> list[Se5ConfigEntry]:
+def loaded_entries(hass: HomeAssistant) -> list[Se5ConfigEntry]:
+    """The SE5 entries loaded now (the boxes an action may act on)."""
     return [
         entry
         for entry in hass.config_entries.async_entries(DOMAIN)
@@ -41,7 +42,7 @@ async def async_recognition_face(
     hass: HomeAssistant, recognition_id: str, entry: Se5ConfigEntry | None
 ) -> tuple[Se5ConfigEntry, bytes]:
     """The box holding a recent recognition and its face crop."""
-    for candidate in [entry] if entry is not None else _loaded(hass):
+    for candidate in [entry] if entry is not None else loaded_entries(hass):
         store = candidate.runtime_data.recent.store
         record = store.get(recognition_id)
         if record is None:

@@ -52,12 +52,28 @@ def enabled_row_sensors(hass: HomeAssistant, entry: Se5ConfigEntry) -> list[str]
 def async_check(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
     """Raise the repair issue while such sensors are enabled; withdraw it once none is.
 
-    Checked again whenever one of them changes in the entity registry (disabled by hand).
+    Checked again whenever one of those enabled now changes in the entity registry (disabled
+    by hand), by one listener for the entry's life. One enabled later comes with a reload of
+    the entry, and so with a new check.
     """
+    enabled = _async_update_issue(hass, entry)
+    if not enabled:
+        return
+
+    @callback
+    def changed(_event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        _async_update_issue(hass, entry)
+
+    entry.async_on_unload(async_track_entity_registry_updated_event(hass, enabled, changed))
+
+
+@callback
+def _async_update_issue(hass: HomeAssistant, entry: Se5ConfigEntry) -> list[str]:
+    """Raise or withdraw the issue as the sensors are now; the enabled ones."""
     enabled = enabled_row_sensors(hass, entry)
     if not enabled:
         ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
-        return
+        return enabled
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -69,12 +85,7 @@ def async_check(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
         translation_placeholders={"box": entry.title},
         data={"entry_id": entry.entry_id},
     )
-
-    @callback
-    def changed(_event: Event[er.EventEntityRegistryUpdatedData]) -> None:
-        async_check(hass, entry)
-
-    entry.async_on_unload(async_track_entity_registry_updated_event(hass, enabled, changed))
+    return enabled
 
 
 @callback

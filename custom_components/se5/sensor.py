@@ -115,9 +115,6 @@ PERSON_SENSORS: tuple[Se5SensorEntityDescription, ...] = (
         value_fn=_device_name,
     ),
 )
-PERSON_ROW_SENSORS = tuple(description.key for description in PERSON_SENSORS)
-"""The person sensors that write a logbook row per sighting (disabled by default)."""
-
 SIGHTINGS = SensorEntityDescription(
     key="sightings",
     translation_key="sightings",

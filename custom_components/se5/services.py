@@ -20,7 +20,7 @@ from homeassistant.helpers import (
 )
 
 from .client import MAX_DURATION, MIN_DURATION, Device
-from .compat import vol
+from .compat import device_entry_ids, vol
 from .const import ATTR_DURATION, DOMAIN, SERVICE_OPEN_DOOR
 from .door import async_open_door
 
@@ -94,7 +94,7 @@ def _resolve(hass: HomeAssistant, ha_device_id: str) -> tuple[Se5Data, Device]:
     """The loaded box and the followed device behind a Home Assistant device id."""
     device_entry = dr.async_get(hass).async_get(ha_device_id)
     if device_entry is not None:
-        for entry_id in device_entry.config_entries:
+        for entry_id in device_entry_ids(device_entry):
             entry = hass.config_entries.async_get_entry(entry_id)
             if entry is None or entry.domain != DOMAIN:
                 continue

@@ -26,7 +26,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .client import NewPerson, PersonChange, PersonType, Se5Error, Se5NotRegisteredError
-from .compat import async_register_admin_service, vol
+from .compat import async_register_admin_service, device_entry_ids, vol
 from .const import (
     ATTR_IDENTITY_ID,
     ATTR_PERSON_TYPE,
@@ -37,7 +37,12 @@ from .const import (
     SERVICE_REMOVE_PERSON,
     SERVICE_UPDATE_PERSON,
 )
-from .person_photo import async_entity_picture, async_file_photo, async_recognition_face
+from .person_photo import (
+    async_entity_picture,
+    async_file_photo,
+    async_recognition_face,
+    loaded_entries,
+)
 from .write_errors import write_error
 
 if TYPE_CHECKING:
@@ -213,14 +218,6 @@ async def _async_forget(hass: HomeAssistant, entry: Se5ConfigEntry, identity_id:
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _loaded(hass: HomeAssistant) -> list[Se5ConfigEntry]:
-    return [
-        entry
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.state is ConfigEntryState.LOADED
-    ]
-
-
 def _entry(hass: HomeAssistant, entry_id: str | None) -> Se5ConfigEntry:
     """The box an action names, or the only one loaded."""
     if entry_id:
@@ -232,7 +229,7 @@ def _entry(hass: HomeAssistant, entry_id: str | None) -> Se5ConfigEntry:
                 translation_placeholders={"box": entry.title if entry else entry_id},
             )
         return entry
-    loaded = _loaded(hass)
+    loaded = loaded_entries(hass)
     if len(loaded) != 1:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="box_required")
     return loaded[0]
@@ -242,7 +239,7 @@ def _person(hass: HomeAssistant, values: dict[str, Any]) -> tuple[Se5ConfigEntry
     """The box and identity id of the person an action names (a device or an id)."""
     if ha_device_id := values.get(ATTR_DEVICE_ID):
         device = dr.async_get(hass).async_get(ha_device_id)
-        for entry_id in device.config_entries if device is not None else ():
+        for entry_id in device_entry_ids(device) if device is not None else ():
             entry = _entry(hass, entry_id) if _is_se5(hass, entry_id) else None
             identity_id = entry.runtime_data.registry.box_person_id(ha_device_id) if entry else None
             if entry is not None and identity_id is not None:

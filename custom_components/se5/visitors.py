@@ -62,6 +62,7 @@ class Se5Visitors:
         self._timer: CALLBACK_TYPE | None = None
         self._retry_at: dict[str, datetime] = {}
         self._removing = False
+        self._stopped = False
         self._warned: set[str] = set()
 
     async def async_load(self) -> None:
@@ -78,8 +79,14 @@ class Se5Visitors:
     @callback
     def async_start(self) -> None:
         """Remove whoever is due (their time passed while Home Assistant was down), then wait."""
-        self.entry.async_on_unload(self._cancel_timer)
+        self.entry.async_on_unload(self._async_stop)
         self._async_schedule_next()
+
+    @callback
+    def _async_stop(self) -> None:
+        """The entry unloads: no timer from now on (a removal cut short sets none either)."""
+        self._stopped = True
+        self._cancel_timer()
 
     def until(self, identity_id: str) -> datetime | None:
         """When a visitor is removed, if they are scheduled."""
@@ -110,6 +117,8 @@ class Se5Visitors:
     @callback
     def _async_schedule_next(self) -> None:
         self._cancel_timer()
+        if self._stopped:
+            return
         due = [self._due_at(identity_id) for identity_id in self.schedule]
         if not due:
             return
@@ -141,7 +150,10 @@ class Se5Visitors:
         self._removing = True
         try:
             for identity_id in [i for i in self.schedule if self._due_at(i) <= now]:
-                await self._async_remove(identity_id, now)
+                # Judged again: during the removal before, an action may have given this
+                # visitor more time or taken them off the schedule.
+                if identity_id in self.schedule and self._due_at(identity_id) <= now:
+                    await self._async_remove(identity_id, now)
         finally:
             self._removing = False
             self._async_schedule_next()

@@ -24,6 +24,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.se5.compat import device_entry_ids
 from custom_components.se5.const import EVENT_SE5
 from se5sim import Simulator
 from tests.components.conftest import entity_id, entry_for, ha_device, setup_entry, uid
@@ -218,6 +219,7 @@ async def test_notification_buttons_open_the_door_and_register_the_visitor(
     await wait_for(lambda: waiting_for_a_tap(hass), what="the run waiting for a tap")
     hass.bus.async_fire("mobile_app_notification_action", {"action": "SE5_VISITOR_other"})
     await asyncio.sleep(0.1)
+    assert waiting_for_a_tap(hass)  # still: a matching tap would have ended the wait at once
     assert sim.relay_actions == []
     # Tapped: the door opens and the face is registered as a visitor until tonight.
     hass.bus.async_fire("mobile_app_notification_action", {"action": visitor_button["action"]})
@@ -276,7 +278,7 @@ def _offered(hass: HomeAssistant, device: dr.DeviceEntry, config: dict[str, Any]
     As the frontend reads it: the device matches one of `filter` (its integration) and has an
     entity matching one of `entity` (integration and domain).
     """
-    entries = [hass.config_entries.async_get_entry(e) for e in device.config_entries]
+    entries = [hass.config_entries.async_get_entry(e) for e in device_entry_ids(device)]
     domains = {entry.domain for entry in entries if entry is not None}
     if config.get("filter") and not any(f.get("integration") in domains for f in config["filter"]):
         return False

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from homeassistant.auth.models import User
+from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import (
     Context,
     HomeAssistant,
@@ -21,6 +22,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.se5 import compat
 from custom_components.se5.compat import vol
 from custom_components.se5.const import DOMAIN
+from custom_components.se5.device_trigger import async_get_triggers
+from se5sim import Simulator
+from tests.components.conftest import entry_for, ha_device, ha_person, setup_entry
 
 
 @pytest.mark.parametrize("by_id", [True, False], ids=["2026", "2025"])
@@ -69,6 +73,55 @@ def test_device_by_identifier_on_either_release(registry_class: type[_Registry20
     registry: Any = registry_class(device)
     assert compat.device_by_identifier(registry, (DOMAIN, "box"), "entry") is device
     assert compat.device_by_identifier(registry, (DOMAIN, "nope"), "entry") is None
+
+
+class _Device2026:
+    """A device as 2026.x has it: one config entry; `config_entries` deprecated (it reports)."""
+
+    def __init__(self, *, composite: bool = False) -> None:
+        self.config_entry_id = "entry"
+        self.is_composite_device = composite
+
+    @property
+    def config_entries(self) -> set[str]:
+        if not self.is_composite_device:
+            raise AssertionError("read the deprecated config_entries")
+        return {"entry", "other"}
+
+
+def test_device_entry_ids_on_either_release() -> None:
+    device_2025: Any = SimpleNamespace(config_entries={"entry", "other"})
+    assert compat.device_entry_ids(device_2025) == {"entry", "other"}
+    device_2026: Any = _Device2026()
+    assert compat.device_entry_ids(device_2026) == {"entry"}
+    composite: Any = _Device2026(composite=True)  # reported by 2026.x only when not composite
+    assert compat.device_entry_ids(composite) == {"entry", "other"}
+
+
+async def test_actions_and_triggers_read_a_devices_entry_without_deprecated_calls(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On 2026.x each read of `DeviceEntry.config_entries` by a custom integration logs a
+    warning asking the user to report it: the actions and device triggers that name a device
+    find its box without it (on 2025.x this runs the other side of the bridge)."""
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    entry = entry_for(sim, people=[vip.identity_id])
+    await setup_entry(hass, entry, sim)
+    gate = next(d for d in sim.devices if d.relay)
+    gate_device, person = ha_device(hass, entry, gate.id), ha_person(hass, entry, vip.identity_id)
+    assert gate_device is not None
+    assert person is not None
+    await hass.services.async_call(
+        DOMAIN, "open_door", {ATTR_DEVICE_ID: gate_device.id}, blocking=True
+    )
+    await hass.services.async_call(
+        DOMAIN, "update_person", {ATTR_DEVICE_ID: person.id, "name": "New name"}, blocking=True
+    )
+    assert len(await async_get_triggers(hass, gate_device.id)) > 1
+    assert len(sim.relay_pulses) == 1
+    assert next(p for p in sim.people if p.identity_id == vip.identity_id).name == "New name"
+    assert "DeviceEntry.config_entries" not in caplog.text
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def _response(call: ServiceCall) -> ServiceResponse:

@@ -204,3 +204,53 @@ async def test_the_logbook_tells_it(
     described = describe(SimpleNamespace(data=data))
     assert described == {"name": box.name, "message": expected, "icon": "mdi:account-clock"}
     assert describe(SimpleNamespace(data={"box": "Box"}))["name"] == "Box"
+
+
+async def test_an_unload_during_a_removal_leaves_no_timer_behind(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    """The entry unloads while the box has not answered a removal: nothing of the unloaded
+    entry goes on (no timer that would send the removal again, on the entry's old client)."""
+    removed = async_capture_events(hass, EVENT_SE5_VISITOR_REMOVED)
+    until = dt_util.utcnow() + timedelta(seconds=2)
+    identity_id = await register_visitor(hass, sim, until)
+    visitors = entry.runtime_data.visitors
+    sim.hold_write_answers()
+    async_fire_time_changed(hass, until + timedelta(seconds=1))
+    await wait_for(lambda: sim.held_requests == 1, what="the removal held by the box")
+    assert not on_box(sim, identity_id)  # carried out; its answer never comes
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    sim.release_write_answers()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=10))
+    await hass.async_block_till_done()
+    assert visitors._timer is None
+    assert not removed  # nothing sent again, nothing told, by the unloaded entry
+    assert identity_id in visitors.schedule  # kept in storage: settled at the next start
+
+
+@pytest.mark.parametrize("later", [True, False])
+async def test_a_visitor_changed_during_anothers_removal_is_judged_again(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator, later: bool
+) -> None:
+    """Two visitors due at once; while the box has not answered the first removal, the second
+    is given more time (or taken off the schedule, as `se5.update_person` and
+    `se5.remove_person` do after their own write): the second is not removed."""
+    removed = async_capture_events(hass, EVENT_SE5_VISITOR_REMOVED)
+    until = dt_util.utcnow() + timedelta(seconds=2)
+    first = await register_visitor(hass, sim, until)
+    second = await register_visitor(hass, sim, until)
+    visitors = entry.runtime_data.visitors
+    sim.hold_write_answers()
+    async_fire_time_changed(hass, until + timedelta(seconds=1))
+    await wait_for(lambda: sim.held_requests == 1, what="the first removal held by the box")
+    removing = first if not on_box(sim, first) else second
+    other = second if removing == first else first
+    tomorrow = dt_util.utcnow() + timedelta(days=1)
+    await visitors.async_set(other, tomorrow if later else None)
+    sim.release_write_answers()
+    await wait_for(lambda: removed, what="the first removal told")
+    await wait_for(lambda: not visitors._removing, what="the removals over")
+    await hass.async_block_till_done()
+    assert [event.data["identity_id"] for event in removed] == [removing]
+    assert on_box(sim, other)
+    assert visitors.until(other) == (tomorrow if later else None)

@@ -289,8 +289,11 @@ class Se5RecognitionsCard extends HTMLElement {
       const list = document.createElement("ul");
       const shown = this._items.slice(0, this._config.limit);
       const register = registration.state;
-      // The row being registered stays while newer recognitions push it out of the list.
-      if (register && !shown.some((item) => item.id === register.id)) shown.push(register.item);
+      // The row being registered stays while newer recognitions push it out of the list (in
+      // the cards that show its camera and kind: not in a card of another camera).
+      if (register && this._shows(register.item) && !shown.some((item) => item.id === register.id)) {
+        shown.push(register.item);
+      }
       for (const item of shown) {
         list.appendChild(this._row(item));
         if (register && register.id === item.id && registration.module) {
@@ -379,6 +382,13 @@ class Se5RecognitionsCard extends HTMLElement {
       row.appendChild(button);
     }
     return row;
+  }
+
+  _shows(item) {
+    // Whether this card's filters let the recognition in (as its subscription does).
+    const query = this._query(this._config);
+    return (!query.device_ids.length || query.device_ids.includes(item.device_id)) &&
+      (!query.person_types.length || query.person_types.includes(item.person_type));
   }
 
   _isAdmin() {

@@ -1,7 +1,8 @@
 /*
  * The SE5 card's form that registers a stranger as a visitor (administrators only), loaded by
  * the card on first use. It calls `se5.register_person` with the recognition's own face and a
- * time today (tomorrow once it has passed), a local time that Home Assistant reads in its zone.
+ * time today (tomorrow once it has passed), a time without a zone, which Home Assistant reads
+ * in its own zone: "today" is therefore Home Assistant's day, whatever the browser's zone.
  */
 
 export const STYLE = `
@@ -78,7 +79,7 @@ async function registerVisitor(card, item, register) {
         name,
         person_type: "visitor",
         recognition_id: item.id,
-        valid_until: untilToday(register.until || "23:59"),
+        valid_until: untilToday(register.until || "23:59", card.hass.config?.time_zone),
       },
       return_response: true,
     });
@@ -92,13 +93,32 @@ async function registerVisitor(card, item, register) {
   }
 }
 
-function untilToday(time) {
-  // Today at that time, or tomorrow once it has passed; a local time without a zone.
+function untilToday(time, timeZone) {
+  // Today at that time in `timeZone` (Home Assistant's), or tomorrow once it has passed there.
   const [hours, minutes] = time.split(":").map(Number);
-  const when = new Date();
-  when.setHours(hours || 0, minutes || 0, 0, 0);
-  if (when <= new Date()) when.setDate(when.getDate() + 1);
+  const now = nowIn(timeZone);
+  const day = new Date(Date.UTC(now.year, now.month - 1, now.day));
+  if ((hours || 0) * 60 + (minutes || 0) <= now.hour * 60 + now.minute) {
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
   const pad = (n) => String(n).padStart(2, "0");
-  return `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ` +
-    `${pad(when.getHours())}:${pad(when.getMinutes())}:00`;
+  return `${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())} ` +
+    `${pad(hours || 0)}:${pad(minutes || 0)}:00`;
+}
+
+function nowIn(timeZone) {
+  // The date and time of day now in a zone (the browser's own when none is given).
+  const fields = {
+    hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
+    hour: "numeric", minute: "numeric",
+  };
+  let format;
+  try {
+    format = new Intl.DateTimeFormat("en-US", { ...fields, timeZone });
+  } catch (_err) {
+    format = new Intl.DateTimeFormat("en-US", fields); // a zone this browser does not know
+  }
+  const parts = {};
+  for (const part of format.formatToParts(new Date())) parts[part.type] = Number(part.value);
+  return { ...parts, hour: parts.hour % 24 };
 }
