@@ -47,7 +47,7 @@ async def ws_connect(
 
     Raises RedirectedHandshakeError (an aiohttp.ClientError) when the handshake was redirected.
     """
-    ws = await session.ws_connect(url, **kwargs)
+    ws: aiohttp.ClientWebSocketResponse = await session.ws_connect(url, **kwargs)
     redirected, status = _redirect(ws, url)
     if redirected:
         response: aiohttp.ClientResponse | None = getattr(ws, "_response", None)
