@@ -212,7 +212,7 @@ async def test_relay_faults(make_sim: MakeSim, session: aiohttp.ClientSession) -
     with pytest.raises(Se5ServerError):
         await client.open_door(relay)
     sim.fail_relay("timeout")  # the box never answers: only this client's wait is short
-    waiting = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5, timeout=1.0)
+    waiting = Se5Client(session, "127.0.0.1", sim.rest_port, dialect=Dialect.V5, timeout=5.0)
     # It went out and no answer came: it may have opened the door; it is not sent again.
     with pytest.raises(Se5UnconfirmedError, match="no answer"):
         await waiting.open_door(relay)

@@ -253,7 +253,7 @@ async def test_a_write_without_an_answer_is_said_and_never_sent_again(
     hass.config.allowlist_external_dirs = {str(tmp_path)}
     (tmp_path / "good.jpg").write_bytes(FACE)
     client = entry.runtime_data.client
-    client._timeout = 1.0
+    client._timeout = 5.0  # ample for the call to go out, on a busy machine
     sim.hold_write_answers()
     before = len(sim.people)
     with pytest.raises(HomeAssistantError) as raised:
