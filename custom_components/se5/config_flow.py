@@ -178,13 +178,20 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
         return None, errors
 
     def _box_uid(self, box: BoxInfo) -> str | None:
-        """The box's unique id here: that of an entry with its MAC, else its own.
+        """The box's unique id here: its serial, else that of an entry with its MAC.
 
         A box whose system API does not answer now is known by its MAC (`mac-…`), which must
-        not make it another box than the one added with its serial.
+        not make it another box than the one added with its serial. The MAC never stands
+        against a serial: a box telling one is the entry keyed by it, or by the MAC it gives
+        (added while it told none: set-up keys that entry by the serial then), or a new box.
         """
         mac = dr.format_mac(box.mac) if box.mac else None
-        for entry in self._async_current_entries(include_ignore=False):
+        entries = self._async_current_entries(include_ignore=False)
+        if box.serial:
+            keys = {entry.unique_id for entry in entries}
+            by_mac = BoxInfo(mac=mac).unique_id if mac else None
+            return by_mac if by_mac in keys and box.unique_id not in keys else box.unique_id
+        for entry in entries:
             if mac is not None and entry.data.get(CONF_MAC) == mac:
                 return entry.unique_id
         return box.unique_id
