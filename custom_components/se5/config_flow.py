@@ -285,7 +285,8 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(reason="not_se5")
         await self.async_set_unique_id(BoxInfo(serial=serial).unique_id)
         # An entry of this serial at another address: the serial read here proves the move.
-        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_MAC: mac})
+        # The packet's MAC is not taken (it proves nothing): set-up learns the box's own.
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host})
         self.context["title_placeholders"] = {"name": host}
         self._discovered = {CONF_HOST: host, **ports}
         self._discovered_serial = serial

@@ -297,3 +297,52 @@ async def test_what_the_box_says_stays_text_in_the_confirm_step(
         "\\[click\\]\\(http\\:\\/\\/192\\.0\\.2\\.9\\)"
     )
     assert result["description_placeholders"]["host"] == "127\\.0\\.0\\.1"
+
+
+async def test_a_dhcp_packet_with_another_mac_changes_nothing(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    default_ports: None,
+    entry: MockConfigEntry,
+    sim: Simulator,
+) -> None:
+    """A packet from the box's own address with a MAC that is not the box's: the serial there
+    is the entry's, its address already the entry's; the packet's MAC is not taken (it proves
+    nothing: the box tells its own) and the entry is not reloaded."""
+    data = entry.runtime_data
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip="127.0.0.1", hostname="x", macaddress="e0a509777777"),
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_MAC] == sim.mac
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is data  # not reloaded
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_box_with_a_new_mac_and_address_is_moved_by_its_serial(
+    socket_enabled: None, hass: HomeAssistant, default_ports: None, sim: Simulator
+) -> None:
+    """Neither the address nor the MAC is the entry's, the serial there is: the entry moves,
+    and takes the MAC the box tells (not the packet's)."""
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HOST: "10.9.8.7", CONF_MAC: "e0:a5:09:ff:ff:ff"}
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip="127.0.0.1", hostname="x", macaddress="e0a509777777"),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.data[CONF_MAC] == sim.mac
+    await hass.config_entries.async_unload(entry.entry_id)
