@@ -30,18 +30,8 @@ from custom_components.se5.const import (
 )
 from se5sim import Simulator
 from tests.client.hostile import HostileBox
-from tests.components.conftest import entry_for
+from tests.components.conftest import address, entry_for
 from tests.helpers import start_http_server, wait_for
-
-
-def _address(sim: Simulator, **changes: object) -> dict[str, object]:
-    return {
-        CONF_HOST: "127.0.0.1",
-        CONF_REST_PORT: sim.rest_port,
-        CONF_EVENT_PORT: sim.ws_port,
-        CONF_SYSTEM_PORT: sim.system_port,
-        **changes,
-    }
 
 
 def _dhcp(sim: Simulator, ip: str = "127.0.0.1") -> DhcpServiceInfo:
@@ -120,7 +110,7 @@ async def test_dhcp_confirm_with_a_dead_event_port_asks_for_the_ports(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["step_id"] == "user"
     assert result["errors"] == {CONF_EVENT_PORT: "cannot_connect_events"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["step_id"] == "devices"
 
 
@@ -187,7 +177,7 @@ async def test_an_impostor_with_the_box_mac_does_not_move_the_entry(
         await impostor.stop()
 
 
-async def test_a_box_whose_system_api_is_down_keeps_its_address(
+async def test_a_box_whose_system_api_is_down_keeps_itsaddress(
     socket_enabled: None,
     other_hosts: None,
     hass: HomeAssistant,

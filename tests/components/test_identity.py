@@ -25,18 +25,8 @@ from custom_components.se5.const import (
     DOMAIN,
 )
 from se5sim import Simulator
-from tests.components.conftest import entry_for, ha_box, ha_device, setup_entry
+from tests.components.conftest import address, entry_for, ha_box, ha_device, setup_entry
 from tests.helpers import wait_for
-
-
-def _address(sim: Simulator, **changes: object) -> dict[str, object]:
-    return {
-        CONF_HOST: "127.0.0.1",
-        CONF_REST_PORT: sim.rest_port,
-        CONF_EVENT_PORT: sim.ws_port,
-        CONF_SYSTEM_PORT: sim.system_port,
-        **changes,
-    }
 
 
 @pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
@@ -44,7 +34,7 @@ async def test_unique_id_is_the_serial(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, dialect: str
 ) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["step_id"] == "devices"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
@@ -70,7 +60,7 @@ async def test_the_same_box_under_another_address_is_already_configured(
     known.add_to_hass(hass)
     hass.config_entries.async_update_entry(known, data={**known.data, CONF_HOST: "se5.lan"})
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -80,16 +70,16 @@ async def test_wrong_event_port_is_reported(
 ) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _address(sim, **{CONF_EVENT_PORT: unused_tcp_port})
+        result["flow_id"], address(sim, **{CONF_EVENT_PORT: unused_tcp_port})
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_EVENT_PORT: "cannot_connect_events"}
     # The REST port answers an HTTP request, but it is not a WebSocket.
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _address(sim, **{CONF_EVENT_PORT: sim.rest_port})
+        result["flow_id"], address(sim, **{CONF_EVENT_PORT: sim.rest_port})
     )
     assert result["errors"] == {CONF_EVENT_PORT: "cannot_connect_events"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["step_id"] == "devices"
 
 
@@ -99,7 +89,7 @@ async def test_system_port_without_serial_falls_back_to_the_mac(
     async with Simulator(host="127.0.0.1", dialect="v5", devices=2, seed=3) as sim:
         sim.fail_system("down")
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
         assert result["step_id"] == "devices", result.get("errors")
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
@@ -126,7 +116,7 @@ async def test_reconfigure_same_box_and_refuse_another(
     assert result["step_id"] == "reconfigure"
     defaults = {str(key): key.default() for key in result["data_schema"].schema}
     assert defaults[CONF_REST_PORT] == unused_tcp_port  # the form shows what is set
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data[CONF_REST_PORT] == sim.rest_port
@@ -137,7 +127,7 @@ async def test_reconfigure_same_box_and_refuse_another(
     async with Simulator(host="127.0.0.1", dialect="v5", devices=1, seed=99) as other:
         assert other.serial != sim.serial
         result = await entry.start_reconfigure_flow(hass)
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(other))
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], address(other))
         assert result["type"] is FlowResultType.ABORT
         assert result["reason"] == "wrong_box"
         # Markdown: the entry's title (the box's host name) stays text.
@@ -155,12 +145,12 @@ async def test_same_box_known_by_its_mac_while_its_system_api_is_down(
     await setup_entry(hass, entry, sim)
     sim.fail_system("down")
     result = await entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     sim.clear_system_failure()
@@ -174,11 +164,11 @@ async def test_reconfigure_reports_errors(
     await setup_entry(hass, entry, sim)
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _address(sim, **{CONF_REST_PORT: unused_tcp_port})
+        result["flow_id"], address(sim, **{CONF_REST_PORT: unused_tcp_port})
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     await hass.config_entries.async_unload(entry.entry_id)
@@ -248,12 +238,12 @@ async def test_reconfigure_to_another_box_with_this_mac_is_refused(
     async with Simulator(host="127.0.0.1", devices=1, seed=99, mac=sim.mac) as other:
         assert other.serial != sim.serial
         result = await entry.start_reconfigure_flow(hass)
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(other))
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], address(other))
         assert result["type"] is FlowResultType.ABORT
         assert result["reason"] == "wrong_box"
         # Nor can it be added as a new box: it is not this one.
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(other))
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], address(other))
         assert result["step_id"] == "devices"
     assert entry.data[CONF_REST_PORT] == sim.rest_port
     await hass.config_entries.async_unload(entry.entry_id)
@@ -267,7 +257,7 @@ async def test_a_box_added_by_its_mac_is_keyed_by_its_serial_once_it_tells_it(
     async with Simulator(host="127.0.0.1", dialect="v5", devices=2, seed=3) as sim:
         sim.fail_system("down")
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
             {
@@ -327,7 +317,7 @@ async def test_a_box_keyed_by_its_mac_is_already_configured(
     known.add_to_hass(hass)
     hass.config_entries.async_update_entry(known, unique_id="mac-" + sim.mac.replace(":", ""))
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
