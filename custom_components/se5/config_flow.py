@@ -52,7 +52,7 @@ from .coordinator import Register, async_read_register, default_people
 from .data import Se5ConfigEntry
 from .flow_common import error_key, normalize_host, selection_options, selection_schema
 from .markdown import markdown_text
-from .migration import VERSION
+from .migration import MINOR_VERSION, VERSION
 from .options_flow import Se5OptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
@@ -141,6 +141,8 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an SE5 box."""
 
     VERSION = VERSION
+    MINOR_VERSION = MINOR_VERSION
+    """Home Assistant migrates an entry whose version is not the flow's: both numbers count."""
 
     _found: _Found
     """The box found by the user, reconfigure or discovery step (set before the devices step)."""
