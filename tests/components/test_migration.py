@@ -379,3 +379,49 @@ async def test_a_2_1_entry_is_migrated_when_home_assistant_sets_it_up(
     assert moved.id == camera.id
     assert moved.area_id == "hall"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_rekey_moves_only_the_boxs_own_ids(hass: HomeAssistant) -> None:
+    """From the MAC key to the serial: the box's part of each id changes; an id that is not
+    the box's, another integration's identifier, or an id already taken stay as they are."""
+    old, new = "mac-e0a509000001", "SERIAL_1"
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=old, data={CONF_HOST: "192.0.2.1"})
+    entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    hub = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={box_identifier(old), ("other", "x")}
+    )
+    foreign = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "not-the-box")}
+    )
+    camera = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={device_identifier(old, "cam_1")}
+    )
+
+    def entity(unique_id: str, owner: dr.DeviceEntry | None = None) -> str:
+        return entities.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            unique_id,
+            config_entry=entry,
+            device_id=owner.id if owner else None,
+        ).entity_id
+
+    face = entity(device_unique_id(old, "cam_1", "last_face"), camera)
+    foreign_entity = entity("not-the-box_count", foreign)
+    taken = entity(f"{old}_health", hub)
+    entity("SERIAL%5F1_health")  # the id it would take is in use
+    migration.async_rekey(hass, entry, new)
+
+    assert entry.unique_id == new
+    assert devices.async_get(hub.id).identifiers == {box_identifier(new), ("other", "x")}  # type: ignore[union-attr]
+    assert devices.async_get(foreign.id).identifiers == {(DOMAIN, "not-the-box")}  # type: ignore[union-attr]
+    assert devices.async_get(camera.id).identifiers == {device_identifier(new, "cam_1")}  # type: ignore[union-attr]
+    expected = {
+        face: device_unique_id(new, "cam_1", "last_face"),
+        foreign_entity: "not-the-box_count",
+        taken: f"{old}_health",
+    }
+    for entity_id, unique_id in expected.items():
+        assert entities.async_get(entity_id).unique_id == unique_id  # type: ignore[union-attr]
