@@ -53,7 +53,14 @@ from .coordinator import (
 from .data import Se5ConfigEntry, Se5Data
 from .image_options import async_enable_scene_cameras
 from .labels import async_load_labels
-from .migration import CONF_IDENTITY_PENDING, async_complete_identity, async_migrate_entry
+from .migration import (
+    CONF_IDENTITY_PENDING,
+    async_complete_identity,
+    async_migrate_entry,
+    async_refuse_duplicate,
+    async_rekey,
+    keyed_by_mac,
+)
 from .recent import Se5Recent
 from .recovery import STORAGE_VERSION as RECOVERY_STORAGE_VERSION, Se5Recovery, storage_key
 from .registry import Se5Registry, box_identifier, device_identifier, person_identifier
@@ -195,7 +202,9 @@ async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se
 
     Identity is the serial, never the MAC: a serial that is not the entry's is another box,
     whatever MAC it gives. A box that tells no serial now (its system API down) is set up
-    on what the entry knows, and the MAC it gives is not taken (it proves nothing).
+    on what the entry knows, and the MAC it gives is not taken (it proves nothing). Only an
+    entry that has no serial to compare (keyed by the MAC: the box told none when it was
+    added) takes the serial of the box that gives that MAC, once.
     """
     known = BoxInfo(mac=entry.data.get(CONF_MAC))
     try:
@@ -207,6 +216,10 @@ async def _async_box_info(hass: HomeAssistant, entry: Se5ConfigEntry, client: Se
     if box.serial is None:
         _LOGGER.debug("SE5 box %s did not tell its serial now", entry.data[CONF_HOST])
         return known if box.unique_id != entry.unique_id else box
+    if box.unique_id != entry.unique_id and keyed_by_mac(entry, box):
+        # Added while it told no serial: the MAC it was added by gives the serial now, once.
+        async_refuse_duplicate(hass, entry, str(box.unique_id))
+        async_rekey(hass, entry, str(box.unique_id))
     if box.unique_id != entry.unique_id:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,

@@ -52,7 +52,7 @@ from .coordinator import Register, async_read_register, default_people
 from .data import Se5ConfigEntry
 from .flow_common import error_key, normalize_host, selection_options, selection_schema
 from .markdown import markdown_text
-from .migration import VERSION
+from .migration import MINOR_VERSION, VERSION
 from .options_flow import Se5OptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
@@ -141,6 +141,8 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an SE5 box."""
 
     VERSION = VERSION
+    MINOR_VERSION = MINOR_VERSION
+    """Home Assistant migrates an entry whose version is not the flow's: both numbers count."""
 
     _found: _Found
     """The box found by the user, reconfigure or discovery step (set before the devices step)."""
@@ -178,13 +180,20 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
         return None, errors
 
     def _box_uid(self, box: BoxInfo) -> str | None:
-        """The box's unique id here: that of an entry with its MAC, else its own.
+        """The box's unique id here: its serial, else that of an entry with its MAC.
 
         A box whose system API does not answer now is known by its MAC (`mac-…`), which must
-        not make it another box than the one added with its serial.
+        not make it another box than the one added with its serial. The MAC never stands
+        against a serial: a box telling one is the entry keyed by it, or by the MAC it gives
+        (added while it told none: set-up keys that entry by the serial then), or a new box.
         """
         mac = dr.format_mac(box.mac) if box.mac else None
-        for entry in self._async_current_entries(include_ignore=False):
+        entries = self._async_current_entries(include_ignore=False)
+        if box.serial:
+            keys = {entry.unique_id for entry in entries}
+            by_mac = BoxInfo(mac=mac).unique_id if mac else None
+            return by_mac if by_mac in keys and box.unique_id not in keys else box.unique_id
+        for entry in entries:
             if mac is not None and entry.data.get(CONF_MAC) == mac:
                 return entry.unique_id
         return box.unique_id
@@ -278,7 +287,8 @@ class Se5ConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_abort(reason="not_se5")
         await self.async_set_unique_id(BoxInfo(serial=serial).unique_id)
         # An entry of this serial at another address: the serial read here proves the move.
-        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_MAC: mac})
+        # The packet's MAC is not taken (it proves nothing): set-up learns the box's own.
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host})
         self.context["title_placeholders"] = {"name": host}
         self._discovered = {CONF_HOST: host, **ports}
         self._discovered_serial = serial

@@ -99,6 +99,7 @@ class Se5Data:
         """Apply changed options at once: devices, people, the subscription on the socket."""
         self.devices.async_forget_unpicked()
         self.devices.async_check_refused()  # new devices left by the cap, picked now?
+        self.people.async_forget_unfollowed()
         await self.async_sync()
         await self.recent.async_apply_options()
         await self.push.async_resubscribe()

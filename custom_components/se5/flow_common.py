@@ -131,9 +131,7 @@ def selection_options(
         CONF_DEVICES: picked + missing,
         CONF_FOLLOW_NEW: user_input.get(CONF_FOLLOW_NEW, True),
         CONF_KNOWN_DEVICES: known_devices(
-            [d for d in user_input.get(CONF_DEVICES, []) if d in listed] + missing,
-            sorted(listed),
-            current.get(CONF_KNOWN_DEVICES, []),
+            picked + missing, sorted(listed), current.get(CONF_KNOWN_DEVICES, [])
         ),
         CONF_FACE_IMAGE: user_input[CONF_FACE_IMAGE],
         CONF_SCENE_IMAGE: user_input.get(CONF_SCENE_IMAGE, False),

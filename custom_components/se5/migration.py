@@ -29,7 +29,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 
-from .client import DEFAULT_SYSTEM_PORT, Se5Client, Se5Error
+from .client import DEFAULT_SYSTEM_PORT, BoxInfo, Se5Client, Se5Error
 from .const import CONF_MAC, CONF_SYSTEM_PORT, DOMAIN
 from .identifiers import (
     DEVICE,
@@ -38,6 +38,7 @@ from .identifiers import (
     box_unique_id,
     device_identifier,
     device_unique_id,
+    escape,
     person_identifier,
     person_unique_id,
 )
@@ -115,6 +116,18 @@ async def async_complete_identity(
             translation_key="migration_pending",
             translation_placeholders={"host": host},
         )
+    async_refuse_duplicate(hass, entry, box_uid)
+    async_migrate_v1_registries(hass, entry, box_uid)
+    data = {key: value for key, value in entry.data.items() if key != CONF_IDENTITY_PENDING}
+    if box.mac:
+        data[CONF_MAC] = dr.format_mac(box.mac)
+    hass.config_entries.async_update_entry(entry, data=data, unique_id=box_uid)
+    _LOGGER.info("The entry of SE5 box %s is keyed by the box's serial number now", host)
+
+
+@callback
+def async_refuse_duplicate(hass: HomeAssistant, entry: Se5ConfigEntry, box_uid: str) -> None:
+    """Raise ConfigEntryError (and a repair issue) when another entry is the box `box_uid`."""
     for other in hass.config_entries.async_entries(DOMAIN):
         if other.entry_id != entry.entry_id and other.unique_id == box_uid:
             ir.async_create_issue(
@@ -137,12 +150,46 @@ async def async_complete_identity(
                 translation_placeholders={"entry": entry.title, "other": other.title},
             )
     ir.async_delete_issue(hass, DOMAIN, duplicate_issue_id(entry.entry_id))  # other one gone
-    async_migrate_v1_registries(hass, entry, box_uid)
-    data = {key: value for key, value in entry.data.items() if key != CONF_IDENTITY_PENDING}
-    if box.mac:
-        data[CONF_MAC] = dr.format_mac(box.mac)
-    hass.config_entries.async_update_entry(entry, data=data, unique_id=box_uid)
-    _LOGGER.info("The entry of SE5 box %s is keyed by the box's serial number now", host)
+
+
+def keyed_by_mac(entry: Se5ConfigEntry, box: BoxInfo) -> bool:
+    """Whether the entry is keyed by the MAC `box` gives (the box told no serial when added)."""
+    return box.mac is not None and entry.unique_id == BoxInfo(mac=box.mac).unique_id
+
+
+@callback
+def async_rekey(hass: HomeAssistant, entry: Se5ConfigEntry, box_uid: str) -> None:
+    """Key an entry keyed by its box's MAC by the box's serial (`box_uid`), ids in place.
+
+    Only the box's part of each identifier and unique id changes (it is escaped, so it ends
+    at the first `_`): entity ids, names, areas and settings are kept.
+    """
+    old, new = escape(str(entry.unique_id)), escape(box_uid)
+
+    def moved(value: str) -> str | None:
+        if value == old or value.startswith(f"{old}_"):
+            return new + value.removeprefix(old)
+        return None
+
+    devices = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+        identifiers = {
+            (domain, (moved(value) or value) if domain == DOMAIN else value)
+            for domain, value in device.identifiers
+        }
+        if identifiers != device.identifiers:
+            devices.async_update_device(device.id, new_identifiers=identifiers)
+    entities = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
+        unique_id = moved(entity.unique_id)
+        if unique_id is None or entities.async_get_entity_id(entity.domain, DOMAIN, unique_id):
+            _LOGGER.debug("Left the unique id of %s as it was", entity.entity_id)
+            continue
+        entities.async_update_entity(entity.entity_id, new_unique_id=unique_id)
+    hass.config_entries.async_update_entry(entry, unique_id=box_uid)
+    _LOGGER.info(
+        "The entry of SE5 box %s is keyed by the box's serial number now", entry.data[CONF_HOST]
+    )
 
 
 @callback

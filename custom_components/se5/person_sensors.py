@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.event import async_track_entity_registry_updated_event
 
@@ -52,19 +52,28 @@ def enabled_row_sensors(hass: HomeAssistant, entry: Se5ConfigEntry) -> list[str]
 def async_check(hass: HomeAssistant, entry: Se5ConfigEntry) -> None:
     """Raise the repair issue while such sensors are enabled; withdraw it once none is.
 
-    Checked again whenever one of those enabled now changes in the entity registry (disabled
-    by hand), by one listener for the entry's life. One enabled later comes with a reload of
-    the entry, and so with a new check.
+    Checked again whenever one of them changes in the entity registry (disabled by hand),
+    by one listener, dropped once none of them is enabled (or at unload).
     """
     enabled = _async_update_issue(hass, entry)
     if not enabled:
         return
+    unsubscribe: CALLBACK_TYPE | None = None
 
     @callback
     def changed(_event: Event[er.EventEntityRegistryUpdatedData]) -> None:
-        _async_update_issue(hass, entry)
+        nonlocal unsubscribe
+        if not _async_update_issue(hass, entry) and unsubscribe is not None:
+            unsubscribe()
+            unsubscribe = None
 
-    entry.async_on_unload(async_track_entity_registry_updated_event(hass, enabled, changed))
+    @callback
+    def unload() -> None:
+        if unsubscribe is not None:
+            unsubscribe()
+
+    unsubscribe = async_track_entity_registry_updated_event(hass, enabled, changed)
+    entry.async_on_unload(unload)
 
 
 @callback

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 
 from . import person_sensors
 from .compat import RepairsFlowResult
 from .const import CONF_DEVICES, CONF_PEOPLE
 from .markdown import markdown_text
 
-
-class StopFollowingRepairFlow(RepairsFlow):
-    """Confirm, then drop the device or person from the followed ones (entities go with it)."""
-
-    def __init__(
-        self, entry_id: str, option: str, item_id: str, placeholders: dict[str, str]
-    ) -> None:
-        self.entry_id = entry_id
-        self.option = option
-        """The option listing what is followed: `devices` or `people`."""
-        self.item_id = item_id
-        self.placeholders = placeholders
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
-        """The only step."""
-        return await self.async_step_confirm()
-
-    async def async_step_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Ask, then stop following."""
-        if user_input is not None:
-            entry = self.hass.config_entries.async_get_entry(self.entry_id)
-            if entry is not None:
-                picked = [i for i in entry.options.get(self.option, []) if i != self.item_id]
-                self.hass.config_entries.async_update_entry(
-                    entry, options={**entry.options, self.option: picked}
-                )
-            return self.async_create_entry(data={})
-        return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
+if TYPE_CHECKING:
+    from .data import Se5ConfigEntry
 
 
-class PersonSensorsRepairFlow(RepairsFlow):
-    """Confirm, then disable the "Last seen" and "Last seen at" sensors of followed people."""
+class _ConfirmRepairFlow(RepairsFlow):
+    """Confirm, then act on the entry (nothing to do once the entry is gone)."""
 
     def __init__(self, entry_id: str, placeholders: dict[str, str]) -> None:
         self.entry_id = entry_id
@@ -58,13 +30,43 @@ class PersonSensorsRepairFlow(RepairsFlow):
     async def async_step_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
-        """Ask, then disable them."""
+        """Ask, then act."""
         if user_input is not None:
             entry = self.hass.config_entries.async_get_entry(self.entry_id)
             if entry is not None:
-                person_sensors.async_disable(self.hass, entry)
+                self._async_fix(entry)
             return self.async_create_entry(data={})
         return self.async_show_form(step_id="confirm", description_placeholders=self.placeholders)
+
+    def _async_fix(self, entry: Se5ConfigEntry) -> None:
+        raise NotImplementedError
+
+
+class StopFollowingRepairFlow(_ConfirmRepairFlow):
+    """Confirm, then drop the device or person from the followed ones (entities go with it)."""
+
+    def __init__(
+        self, entry_id: str, option: str, item_id: str, placeholders: dict[str, str]
+    ) -> None:
+        super().__init__(entry_id, placeholders)
+        self.option = option
+        """The option listing what is followed: `devices` or `people`."""
+        self.item_id = item_id
+
+    @callback
+    def _async_fix(self, entry: Se5ConfigEntry) -> None:
+        picked = [i for i in entry.options.get(self.option, []) if i != self.item_id]
+        self.hass.config_entries.async_update_entry(
+            entry, options={**entry.options, self.option: picked}
+        )
+
+
+class PersonSensorsRepairFlow(_ConfirmRepairFlow):
+    """Confirm, then disable the "Last seen" and "Last seen at" sensors of followed people."""
+
+    @callback
+    def _async_fix(self, entry: Se5ConfigEntry) -> None:
+        person_sensors.async_disable(self.hass, entry)
 
 
 async def async_create_fix_flow(

@@ -213,3 +213,14 @@ def uid(entry: MockConfigEntry, *parts: str) -> str:
         return person_unique_id(box, parts[1], parts[2])
     assert len(parts) == 2, parts
     return device_unique_id(box, parts[0], parts[1])
+
+
+def address(sim: Simulator, **changes: Any) -> dict[str, Any]:
+    """The user step's input for the simulator (with `changes`)."""
+    return {
+        CONF_HOST: "127.0.0.1",
+        CONF_REST_PORT: sim.rest_port,
+        CONF_EVENT_PORT: sim.ws_port,
+        CONF_SYSTEM_PORT: sim.system_port,
+        **changes,
+    }

@@ -24,20 +24,12 @@ from custom_components.se5.const import (
     DOMAIN,
 )
 from se5sim import Simulator
+from tests.components.conftest import address
 from tests.helpers import start_http_server
 
 type Break = Callable[[Simulator, dict[str, Any]], Awaitable[None]]
 """Makes the form's input wrong (changing the input or the box)."""
 type Mend = Callable[[Simulator, dict[str, Any]], Awaitable[None]]
-
-
-def _address(sim: Simulator) -> dict[str, Any]:
-    return {
-        CONF_HOST: "127.0.0.1",
-        CONF_REST_PORT: sim.rest_port,
-        CONF_EVENT_PORT: sim.ws_port,
-        CONF_SYSTEM_PORT: sim.system_port,
-    }
 
 
 @pytest.fixture
@@ -83,11 +75,9 @@ async def test_invalid_host(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, host: str
 ) -> None:
     async def mend() -> dict[str, Any]:
-        return _address(sim)
+        return address(sim)
 
-    await _recovers(
-        hass, sim, {**_address(sim), CONF_HOST: host}, {CONF_HOST: "invalid_host"}, mend
-    )
+    await _recovers(hass, sim, {**address(sim), CONF_HOST: host}, {CONF_HOST: "invalid_host"}, mend)
 
 
 async def test_box_down(socket_enabled: None, hass: HomeAssistant, sim: Simulator) -> None:
@@ -95,9 +85,9 @@ async def test_box_down(socket_enabled: None, hass: HomeAssistant, sim: Simulato
 
     async def mend() -> dict[str, Any]:
         await sim.come_back()
-        return _address(sim)
+        return address(sim)
 
-    await _recovers(hass, sim, _address(sim), {"base": "cannot_connect"}, mend)
+    await _recovers(hass, sim, address(sim), {"base": "cannot_connect"}, mend)
 
 
 @pytest.mark.parametrize(("mode", "error"), [("init", "box_starting"), ("http500", "box_error")])
@@ -108,19 +98,19 @@ async def test_box_errors(
 
     async def mend() -> dict[str, Any]:
         sim.clear_rest_failure()
-        return _address(sim)
+        return address(sim)
 
-    await _recovers(hass, sim, _address(sim), {"base": error}, mend)
+    await _recovers(hass, sim, address(sim), {"base": error}, mend)
 
 
 async def test_not_a_box(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, not_a_box_port: int
 ) -> None:
     async def mend() -> dict[str, Any]:
-        return _address(sim)
+        return address(sim)
 
     await _recovers(
-        hass, sim, {**_address(sim), CONF_REST_PORT: not_a_box_port}, {"base": "not_se5"}, mend
+        hass, sim, {**address(sim), CONF_REST_PORT: not_a_box_port}, {"base": "not_se5"}, mend
     )
 
 
@@ -128,12 +118,12 @@ async def test_wrong_event_port(
     socket_enabled: None, hass: HomeAssistant, sim: Simulator, unused_tcp_port: int
 ) -> None:
     async def mend() -> dict[str, Any]:
-        return _address(sim)
+        return address(sim)
 
     await _recovers(
         hass,
         sim,
-        {**_address(sim), CONF_EVENT_PORT: unused_tcp_port},
+        {**address(sim), CONF_EVENT_PORT: unused_tcp_port},
         {CONF_EVENT_PORT: "cannot_connect_events"},
         mend,
     )
@@ -146,12 +136,12 @@ async def test_box_that_cannot_be_identified(
     async with Simulator(host="127.0.0.1", dialect="v5", devices=2, seed=8, mac=None) as sim:
 
         async def mend() -> dict[str, Any]:
-            return _address(sim)
+            return address(sim)
 
         await _recovers(
             hass,
             sim,
-            {**_address(sim), CONF_SYSTEM_PORT: unused_tcp_port},
+            {**address(sim), CONF_SYSTEM_PORT: unused_tcp_port},
             {CONF_SYSTEM_PORT: "cannot_identify"},
             mend,
         )
@@ -181,8 +171,8 @@ async def test_unexpected_error(
     monkeypatch.setattr(Se5Client, "list_devices", failing_once)
 
     async def mend() -> dict[str, Any]:
-        return _address(sim)
+        return address(sim)
 
-    await _recovers(hass, sim, _address(sim), {"base": "unknown"}, mend)
+    await _recovers(hass, sim, address(sim), {"base": "unknown"}, mend)
     assert "Unexpected error while checking the SE5 box at 127.0.0.1" in caplog.text
     assert calls >= 2  # the failing check, then the mended one (and the set-up after it)

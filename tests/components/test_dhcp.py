@@ -30,18 +30,8 @@ from custom_components.se5.const import (
 )
 from se5sim import Simulator
 from tests.client.hostile import HostileBox
-from tests.components.conftest import entry_for
+from tests.components.conftest import address, entry_for
 from tests.helpers import start_http_server, wait_for
-
-
-def _address(sim: Simulator, **changes: object) -> dict[str, object]:
-    return {
-        CONF_HOST: "127.0.0.1",
-        CONF_REST_PORT: sim.rest_port,
-        CONF_EVENT_PORT: sim.ws_port,
-        CONF_SYSTEM_PORT: sim.system_port,
-        **changes,
-    }
 
 
 def _dhcp(sim: Simulator, ip: str = "127.0.0.1") -> DhcpServiceInfo:
@@ -120,7 +110,7 @@ async def test_dhcp_confirm_with_a_dead_event_port_asks_for_the_ports(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["step_id"] == "user"
     assert result["errors"] == {CONF_EVENT_PORT: "cannot_connect_events"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], _address(sim))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], address(sim))
     assert result["step_id"] == "devices"
 
 
@@ -187,7 +177,7 @@ async def test_an_impostor_with_the_box_mac_does_not_move_the_entry(
         await impostor.stop()
 
 
-async def test_a_box_whose_system_api_is_down_keeps_its_address(
+async def test_a_box_whose_system_api_is_down_keeps_itsaddress(
     socket_enabled: None,
     other_hosts: None,
     hass: HomeAssistant,
@@ -297,3 +287,52 @@ async def test_what_the_box_says_stays_text_in_the_confirm_step(
         "\\[click\\]\\(http\\:\\/\\/192\\.0\\.2\\.9\\)"
     )
     assert result["description_placeholders"]["host"] == "127\\.0\\.0\\.1"
+
+
+async def test_a_dhcp_packet_with_another_mac_changes_nothing(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    default_ports: None,
+    entry: MockConfigEntry,
+    sim: Simulator,
+) -> None:
+    """A packet from the box's own address with a MAC that is not the box's: the serial there
+    is the entry's, its address already the entry's; the packet's MAC is not taken (it proves
+    nothing: the box tells its own) and the entry is not reloaded."""
+    data = entry.runtime_data
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip="127.0.0.1", hostname="x", macaddress="e0a509777777"),
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_MAC] == sim.mac
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is data  # not reloaded
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_box_with_a_new_mac_and_address_is_moved_by_its_serial(
+    socket_enabled: None, hass: HomeAssistant, default_ports: None, sim: Simulator
+) -> None:
+    """Neither the address nor the MAC is the entry's, the serial there is: the entry moves,
+    and takes the MAC the box tells (not the packet's)."""
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HOST: "10.9.8.7", CONF_MAC: "e0:a5:09:ff:ff:ff"}
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip="127.0.0.1", hostname="x", macaddress="e0a509777777"),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.data[CONF_MAC] == sim.mac
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -334,3 +334,94 @@ async def test_devices_of_an_entry_still_to_be_keyed_are_kept(
     )
     assert not await async_remove_config_entry_device(hass, old, device)
     await sim.come_back()
+
+
+async def test_a_2_1_entry_is_migrated_when_home_assistant_sets_it_up(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Home Assistant migrates an entry only when its version differs from the flow's: the
+    flow is at 2.2, so a 2.1 entry of the previous release is migrated at set-up (it was taken
+    as up to date: its devices were replaced, their entities, names and areas lost)."""
+    from custom_components.se5.config_flow import Se5ConfigFlow
+
+    assert (Se5ConfigFlow.VERSION, Se5ConfigFlow.MINOR_VERSION) == (
+        migration.VERSION,
+        migration.MINOR_VERSION,
+    )
+    entry = entry_for(sim)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, minor_version=1)
+    serial = str(sim.serial)
+    gate = sim.devices[0]
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    camera = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"{serial}_{gate.id}")}
+    )
+    devices.async_update_device(camera.id, area_id="hall")
+    sensor = entities.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{serial}_{gate.id}_last_person",
+        config_entry=entry,
+        device_id=camera.id,
+        suggested_object_id="my_gate_who",
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (migration.VERSION, migration.MINOR_VERSION)
+    migrated = entities.async_get(sensor.entity_id)
+    assert migrated is not None
+    assert migrated.unique_id == uid(entry, gate.id, "last_person")
+    moved = ha_device(hass, entry, gate.id)
+    assert moved is not None
+    assert moved.id == camera.id
+    assert moved.area_id == "hall"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_rekey_moves_only_the_boxs_own_ids(hass: HomeAssistant) -> None:
+    """From the MAC key to the serial: the box's part of each id changes; an id that is not
+    the box's, another integration's identifier, or an id already taken stay as they are."""
+    old, new = "mac-e0a509000001", "SERIAL_1"
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=old, data={CONF_HOST: "192.0.2.1"})
+    entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    hub = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={box_identifier(old), ("other", "x")}
+    )
+    foreign = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "not-the-box")}
+    )
+    camera = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={device_identifier(old, "cam_1")}
+    )
+
+    def entity(unique_id: str, owner: dr.DeviceEntry | None = None) -> str:
+        return entities.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            unique_id,
+            config_entry=entry,
+            device_id=owner.id if owner else None,
+        ).entity_id
+
+    face = entity(device_unique_id(old, "cam_1", "last_face"), camera)
+    foreign_entity = entity("not-the-box_count", foreign)
+    taken = entity(f"{old}_health", hub)
+    entity("SERIAL%5F1_health")  # the id it would take is in use
+    migration.async_rekey(hass, entry, new)
+
+    assert entry.unique_id == new
+    assert devices.async_get(hub.id).identifiers == {box_identifier(new), ("other", "x")}  # type: ignore[union-attr]
+    assert devices.async_get(foreign.id).identifiers == {(DOMAIN, "not-the-box")}  # type: ignore[union-attr]
+    assert devices.async_get(camera.id).identifiers == {device_identifier(new, "cam_1")}  # type: ignore[union-attr]
+    expected = {
+        face: device_unique_id(new, "cam_1", "last_face"),
+        foreign_entity: "not-the-box_count",
+        taken: f"{old}_health",
+    }
+    for entity_id, unique_id in expected.items():
+        assert entities.async_get(entity_id).unique_id == unique_id  # type: ignore[union-attr]

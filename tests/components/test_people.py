@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.const import CONF_HOST, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -15,16 +15,14 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache_with
 
 from custom_components.se5.const import (
     CONF_DEVICES,
-    CONF_EVENT_PORT,
     CONF_FACE_IMAGE,
     CONF_PEOPLE,
     CONF_REGISTERED_IMAGE,
-    CONF_REST_PORT,
-    CONF_SYSTEM_PORT,
     DOMAIN,
 )
 from se5sim import Simulator
 from tests.components.conftest import (
+    address,
     entity_id,
     entry_for,
     ha_box,
@@ -199,12 +197,7 @@ async def test_small_register_is_followed_by_default(
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {
-            CONF_HOST: "127.0.0.1",
-            CONF_REST_PORT: sim.rest_port,
-            CONF_EVENT_PORT: sim.ws_port,
-            CONF_SYSTEM_PORT: sim.system_port,
-        },
+        address(sim),
     )
     assert result["description_placeholders"]["people"] == str(len(sim.people))
     result = await hass.config_entries.flow.async_configure(
@@ -231,12 +224,7 @@ async def test_large_register_follows_nobody_and_offers_a_capped_list(
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
-            {
-                CONF_HOST: "127.0.0.1",
-                CONF_REST_PORT: sim.rest_port,
-                CONF_EVENT_PORT: sim.ws_port,
-                CONF_SYSTEM_PORT: sim.system_port,
-            },
+            address(sim),
         )
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],

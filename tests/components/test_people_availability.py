@@ -231,3 +231,49 @@ async def test_a_photo_the_box_cannot_give_is_kept_as_it_was(
     assert fetching is not None
     await wait_for(fetching.done, what="the photo read")
     assert await (await client.get(f"/api/image_proxy/{photo}")).read() == vip.photo_jpeg
+
+
+async def test_a_person_deleted_while_home_assistant_was_down_is_not_counted(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Followed from before and gone from the register at start: missing, and the register
+    sensor counts the people the box lists (it counted one fewer)."""
+    entry = entry_for(sim, people=["ghost"])
+    entry.add_to_hass(hass)
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={person_identifier(str(entry.unique_id), "ghost")},
+        name="Ghost",
+    )
+    await setup_entry(hass, entry, sim)
+    people = entry.runtime_data.people
+    assert people.is_missing("ghost")
+    assert people.data.listed == len(sim.people)
+    state = hass.states.get(entity_id(hass, "sensor", uid(entry, "registered_people")))
+    assert state is not None
+    assert state.state == str(len(sim.people))
+    await people.async_refresh()  # and on every read after
+    assert people.data.listed == len(sim.people)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_unfollowing_a_missing_person_withdraws_their_repair_at_once(
+    socket_enabled: None, hass: HomeAssistant, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unfollowed in the options (or from the device page) rather than by the repair: the
+    repair goes with them, not at the next read of the register minutes later."""
+    vip = next(p for p in sim.people if p.person_type == "vip")
+    entry = entry_for(sim, people=[vip.identity_id])
+    await setup_entry(hass, entry, sim)
+    people = entry.runtime_data.people
+    monkeypatch.setattr(people_module, "PEOPLE_INTERVAL", timedelta(0))  # reads agree at once
+    sim.remove_person(vip.identity_id)
+    await people.async_refresh()
+    issues = ir.async_get(hass)
+    issue_id = person_missing_issue_id(entry.entry_id, vip.identity_id)
+    assert issues.async_get_issue(DOMAIN, issue_id) is not None
+    hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_PEOPLE: []})
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+    assert not people.missing_since
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -42,8 +42,12 @@ class Register:
 
     @property
     def listed(self) -> int:
-        """How many people the box lists (the followed ones it stopped listing left out)."""
-        return len(self.people) - len(self.missing)
+        """How many people the box lists (the followed ones it stopped listing left out).
+
+        A missing person is in `people` only when an earlier read held them: one already gone
+        when Home Assistant started is in `missing` alone.
+        """
+        return sum(1 for key in self.people if key not in self.missing)
 
     @property
     def counts(self) -> dict[str, int]:
