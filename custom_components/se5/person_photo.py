@@ -1,6 +1,6 @@
 """Where the photo of a person to register comes from: a recognition, an entity, or a file.
 
-- A recognition: its id in `se5_event` (`event_id`, or the id in its `face_url`), looked up in
+- A recognition: its `recognition_id` in `se5_event` (also the id in its `face_url`), looked up in
   the recent recognitions of the loaded boxes; its own face crop (fetched from the box's
   history once for a recovered one). The box holding it is the box the person is registered
   on, unless the action names another.

@@ -20,6 +20,7 @@ from homeassistant.util.hass_dict import HassKey
 from .client import ImageSelection, Recognition, Se5Client
 from .const import (
     ATTR_FACE_URL,
+    ATTR_RECOGNITION_ID,
     ATTR_SCENE_URL,
     CONF_KEEP_DAYS,
     CONF_KEEP_ON_DISK,
@@ -144,8 +145,11 @@ class Se5Recent:
         return stored
 
     def urls(self, record: StoredRecognition) -> dict[str, str]:
-        """The `se5_event` fields with the relative URLs of the recognition's own images."""
-        urls: dict[str, str] = {}
+        """The `se5_event` fields of a kept recognition: its id and its images' URLs.
+
+        The id is what `se5.register_person` takes as `recognition_id`; the URLs are relative.
+        """
+        urls: dict[str, str] = {ATTR_RECOGNITION_ID: record.id}
         if record.has("face"):
             urls[ATTR_FACE_URL] = image_path(self.entry.entry_id, record.id, "face")
         if record.has("scene"):

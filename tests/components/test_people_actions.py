@@ -55,7 +55,9 @@ async def stranger_recognition(hass: HomeAssistant, sim: Simulator) -> tuple[Any
     events = async_capture_events(hass, EVENT_SE5)
     seen = await sim.fire(sim.devices[0].id, person_type="stranger")
     await wait_for(lambda: events, what="se5_event")
-    return seen, events[0].data["face_url"].split("/")[-2]
+    data = events[0].data
+    assert data["face_url"].split("/")[-2] == data["recognition_id"]  # one id, said twice
+    return seen, data["recognition_id"]
 
 
 @pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)

@@ -59,6 +59,7 @@ async def test_one_recognition_everywhere(
         "timestamp",
         "event_id",
         "identity_info",
+        "recognition_id",
         "face_url",
         "scene_url",
         "mask",
@@ -69,6 +70,9 @@ async def test_one_recognition_everywhere(
         sent.timestamp_ms / 1000
     )
     assert data["event_id"] == sent.event_id
+    # The id of the recognition as the store keeps it (what se5.register_person takes).
+    assert entry.runtime_data.recent.store.get(data["recognition_id"]) is not None
+    assert f"/{data['recognition_id']}/face.jpg" in data["face_url"]
     if dialect == "v5":
         assert data["identity_info"]["user_id"] == sent.identity_info["user_id"]
     # Small and without images.
