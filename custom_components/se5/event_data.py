@@ -1,10 +1,23 @@
-"""What of a person's `identity_info` may reach the event bus."""
+"""What of a recognition reaches the event bus: small, flat, no image (README: se5_event)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .const import MAX_EVENT_INFO_BYTES
+from .client import Recognition
+from .const import (
+    ATTR_DEVICE_NAME,
+    ATTR_EVENT_ID,
+    ATTR_IDENTITY_ID,
+    ATTR_IDENTITY_INFO,
+    ATTR_IDENTITY_NAME,
+    ATTR_MASK,
+    ATTR_PERSON_TYPE,
+    ATTR_SCORE,
+    ATTR_TIMESTAMP,
+    MAX_EVENT_INFO_BYTES,
+)
 
 _EXT_INFO_FIELDS = ("building_no", "floor", "room")
 _MAX_TEXT = 64
@@ -38,3 +51,33 @@ def small_scalars(info: Any, budget: int = MAX_EVENT_INFO_BYTES) -> dict[str, An
             kept[key] = value
             used += size
     return kept
+
+
+def recognition_data(
+    recognition: Recognition,
+    ha_device_id: str,
+    device_name: str | None,
+    kept: Mapping[str, str],
+) -> dict[str, Any]:
+    """The data of `se5_event` (and `se5_recognition_recovered`) for one recognition.
+
+    `kept`: what the store of recent recognitions adds while it keeps the recognition (its
+    `recognition_id`, `face_url`, `scene_url`).
+    """
+    data: dict[str, Any] = {
+        "device_id": ha_device_id,
+        ATTR_DEVICE_NAME: device_name,
+        ATTR_IDENTITY_ID: recognition.identity_id,
+        ATTR_IDENTITY_NAME: recognition.identity_name,
+        ATTR_PERSON_TYPE: recognition.person_type.value,
+        ATTR_SCORE: None if recognition.score is None else round(recognition.score, 4),
+        ATTR_TIMESTAMP: recognition.timestamp.isoformat(timespec="milliseconds"),
+    }
+    if recognition.event_id is not None:
+        data[ATTR_EVENT_ID] = recognition.event_id
+    if recognition.mask is not None:
+        data[ATTR_MASK] = recognition.mask
+    if info := small_scalars(recognition.identity_info):
+        data[ATTR_IDENTITY_INFO] = info
+    data.update(kept)
+    return data

@@ -138,7 +138,7 @@ async def test_image_unreachable(
         return web.Response(body=JPEG)
 
     port = await fake_box(slow)
-    client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5, timeout=0.2)
+    client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5, timeout=1.0)
     with pytest.raises(Se5ConnectionError, match="no answer"):
         await client.get_event_image("abc", WHEN)
     release.set()

@@ -18,6 +18,7 @@ from .errors import (
     Se5BoxStartingError,
     Se5ConnectionError,
     Se5Error,
+    Se5NotABoxError,
     Se5ServerError,
 )
 from .parse import ANSWER_MAX_VALUES, cap_text, loads, too_many_values
@@ -243,3 +244,34 @@ async def fetch_image(
     if status >= 400 and status != 404:
         raise Se5ApiError(status, "image request refused")
     return None
+
+
+class TooLargeError(Se5NotABoxError):
+    """The answer is larger than its cap: no box answers so (ends dialect detection)."""
+
+
+def judge_answer(
+    method: str, path: str, status: int, *, body: bytes, read: Read, limit: int, payload: Any
+) -> Any:
+    """The JSON of an answer (`payload`, decoded by `decode`), or the error it stands for.
+
+    A redirect, an error envelope, an HTTP error, an answer over `limit` (TooLargeError) or
+    one that is not JSON each raise; no call of the client follows a redirect.
+    """
+    if 300 <= status < 400:
+        raise Se5RedirectError(status)
+    if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
+        raise envelope_error(status, error)
+    if status >= 500:
+        raise Se5ServerError(status, short_body(body))
+    if status == 404:
+        raise NotFoundError(status, "not found")
+    if status >= 400:
+        raise Se5ApiError(status, short_body(body))
+    if read == "too_large":
+        raise TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
+    if payload is None:
+        if too_complex(body):
+            raise Se5NotABoxError(f"answer to {method} {path} holds too many JSON values")
+        raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
+    return payload

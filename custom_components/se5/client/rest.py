@@ -19,18 +19,15 @@ from yarl import URL
 from . import configs, devices, doors, history, people, people_write, photo_check, system
 from .configs import PassMode
 from .doors import DoorMode
-from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError, Se5ServerError
+from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError
 from .fetch import (
     ERROR_BODY_BYTES,
     NotFoundError,
-    Read,
-    Se5RedirectError,
+    TooLargeError,
     decode_off_loop,
-    envelope_error,
     fetch_image,
+    judge_answer,
     read_capped,
-    short_body,
-    too_complex,
 )
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
 from .parse import parse_device_v5, parse_device_v6
@@ -52,10 +49,6 @@ entries (unusable ones included)."""
 
 V5_DEVICES_PATH = "/SophonDevice/api/Devices"
 V6_DEVICES_PATH = "/sophon/v2/face/getmediadevices"
-
-
-class _TooLargeError(Se5NotABoxError):
-    """The answer is larger than its cap: no box answers so (ends dialect detection)."""
 
 
 class Se5Client:
@@ -104,7 +97,7 @@ class Se5Client:
         if self.dialect is not None:
             try:
                 return await self._list_devices(self.dialect)
-            except _TooLargeError:
+            except TooLargeError:
                 raise
             except (Se5NotABoxError, NotFoundError):
                 _LOGGER.debug(
@@ -289,8 +282,8 @@ class Se5Client:
         for dialect in (Dialect.V6, Dialect.V5):
             try:
                 devices = await self._list_devices(dialect)
-            except _TooLargeError as err:
-                raise _TooLargeError(f"not an SE5 box ({dialect}: {err})") from err
+            except TooLargeError as err:
+                raise TooLargeError(f"not an SE5 box ({dialect}: {err})") from err
             except (Se5NotABoxError, Se5ApiError) as err:
                 failures.append(f"{dialect}: {err}")
                 continue
@@ -355,7 +348,9 @@ class Se5Client:
         except aiohttp.ClientError as err:
             raise Se5ConnectionError(str(err) or type(err).__name__) from err
         payload = await decode_off_loop(body, read)
-        return _answer(method, path, status, body=body, read=read, limit=limit, payload=payload)
+        return judge_answer(
+            method, path, status, body=body, read=read, limit=limit, payload=payload
+        )
 
     async def _write(
         self,
@@ -383,30 +378,9 @@ class Se5Client:
             max_bytes=max_bytes,
         )
         payload = await decode_off_loop(body, read)
-        return _answer(method, path, status, body=body, read=read, limit=max_bytes, payload=payload)
-
-
-def _answer(
-    method: str, path: str, status: int, *, body: bytes, read: Read, limit: int, payload: Any
-) -> Any:
-    """The JSON of an answer (`payload`, decoded by `decode`), or the error it stands for."""
-    if 300 <= status < 400:
-        raise Se5RedirectError(status)
-    if isinstance(payload, dict) and isinstance(error := payload.get("error"), dict):
-        raise envelope_error(status, error)
-    if status >= 500:
-        raise Se5ServerError(status, short_body(body))
-    if status == 404:
-        raise NotFoundError(status, "not found")
-    if status >= 400:
-        raise Se5ApiError(status, short_body(body))
-    if read == "too_large":
-        raise _TooLargeError(f"answer to {method} {path} is larger than {limit} bytes")
-    if payload is None:
-        if too_complex(body):
-            raise Se5NotABoxError(f"answer to {method} {path} holds too many JSON values")
-        raise Se5NotABoxError(f"answer to {method} {path} is not JSON")
-    return payload
+        return judge_answer(
+            method, path, status, body=body, read=read, limit=max_bytes, payload=payload
+        )
 
 
 def _envelope_list(payload: Any, key: str) -> list[Any]:

@@ -34,15 +34,6 @@ from ..client import (
     Subscription,
 )
 from ..const import (
-    ATTR_DEVICE_NAME,
-    ATTR_EVENT_ID,
-    ATTR_IDENTITY_ID,
-    ATTR_IDENTITY_INFO,
-    ATTR_IDENTITY_NAME,
-    ATTR_MASK,
-    ATTR_PERSON_TYPE,
-    ATTR_SCORE,
-    ATTR_TIMESTAMP,
     CONF_DIALECT,
     CONF_EVENT_PORT,
     CONF_FACE_IMAGE,
@@ -55,7 +46,7 @@ from ..const import (
     EVENT_SE5_RECOVERED,
     UNREACHABLE_REPAIR_AFTER,
 )
-from ..event_data import small_scalars
+from ..event_data import recognition_data
 from ..markdown import markdown_text
 
 if TYPE_CHECKING:
@@ -306,30 +297,13 @@ class Se5PushCoordinator:
         ha_device_id: str,
         stored: StoredRecognition | None = None,
     ) -> dict[str, Any]:
-        """The bus event's data: small, flat, no image (every field is in the README).
+        """The bus event's data (`event_data.recognition_data`).
 
-        With `stored`, the relative URLs of that recognition's own images (`face_url`, and
-        `scene_url` when there is a scene photo), served by the integration's view.
+        With `stored`, the id the store keeps it under and the relative URLs of its images.
         """
         device = self.devices.data.get(recognition.device_id)
-        data: dict[str, Any] = {
-            "device_id": ha_device_id,
-            ATTR_DEVICE_NAME: device.name if device else None,
-            ATTR_IDENTITY_ID: recognition.identity_id,
-            ATTR_IDENTITY_NAME: recognition.identity_name,
-            ATTR_PERSON_TYPE: recognition.person_type.value,
-            ATTR_SCORE: None if recognition.score is None else round(recognition.score, 4),
-            ATTR_TIMESTAMP: recognition.timestamp.isoformat(timespec="milliseconds"),
-        }
-        if recognition.event_id is not None:
-            data[ATTR_EVENT_ID] = recognition.event_id
-        if recognition.mask is not None:
-            data[ATTR_MASK] = recognition.mask
-        if info := small_scalars(recognition.identity_info):
-            data[ATTR_IDENTITY_INFO] = info
-        if stored is not None and self.recent is not None:
-            data.update(self.recent.urls(stored))
-        return data
+        kept = self.recent.urls(stored) if stored is not None and self.recent else {}
+        return recognition_data(recognition, ha_device_id, device.name if device else None, kept)
 
     # Stream state ------------------------------------------------------------------------------
 
