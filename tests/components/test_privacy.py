@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.se5.client import PersonType, Recognition
 from custom_components.se5.const import EVENT_SE5
-from custom_components.se5.event_data import small_scalars
+from custom_components.se5.event_data import recognition_data, small_scalars
 from se5sim import Simulator
 from tests.helpers import wait_for
 
@@ -99,4 +99,31 @@ def test_small_scalars_budget_and_shapes() -> None:
     }
     assert small_scalars({"user_id": "u" * 60, "ext_info": {"room": "r" * 60}}, budget=80) == {
         "user_id": "u" * 60
+    }
+    # A field longer than a line of text is dropped whole, never cut.
+    assert small_scalars({"user_id": "u" * 65, "ext_info": {"room": "302"}}) == {"room": "302"}
+
+
+def test_recognition_data_without_optional_fields() -> None:
+    """No event id, no mask, no score from the box: the keys are absent or None, never made up."""
+    recognition = Recognition(
+        device_id="cam-1",
+        identity_id="p-1",
+        identity_name="Alice",
+        person_type=PersonType.EMPLOYEE,
+        score=None,
+        raw_score=None,
+        timestamp=datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC),
+        timestamp_ms=0,
+    )
+    data = recognition_data(recognition, "ha-dev", None, {"recognition_id": "r1"})
+    assert data == {
+        "device_id": "ha-dev",
+        "device_name": None,
+        "identity_id": "p-1",
+        "identity_name": "Alice",
+        "person_type": "employee",
+        "score": None,
+        "timestamp": "2026-01-02T03:04:05.678+00:00",
+        "recognition_id": "r1",
     }
