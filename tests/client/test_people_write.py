@@ -169,6 +169,20 @@ def test_photo_checks_and_ids() -> None:
     assert len(new_identity_id()) == 15
 
 
+def test_people_to_write_repr_leave_name_and_photo_out() -> None:
+    """A name and a face are personal data: a repr (a log line, a traceback) never holds them."""
+    new = NewPerson("王小明", PersonType.VISITOR, FACE, identity_id="ha-1")
+    change = PersonChange(name="王小明", photo=FACE)
+    for thing in (new, change):
+        text = repr(thing)
+        assert "王小明" not in text
+        assert repr(FACE[:8])[2:-1] not in text
+        assert len(text) < 300
+    assert "ha-1" in repr(new)
+    assert new.name == change.name == "王小明"
+    assert new.photo == change.photo == FACE
+
+
 def _json_box(answers: dict[str, Any]) -> Handler:
     """A box answering each path with a canned (status, JSON) and recording the calls."""
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 import secrets
 from typing import Any, Final
@@ -79,9 +79,9 @@ _TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 class NewPerson:
     """Someone to register: a name, a kind, a photo (JPEG or PNG), maybe a validity."""
 
-    name: str
+    name: str = field(repr=False)  # personal data: never in a log by way of a repr
     person_type: PersonType
-    photo: bytes
+    photo: bytes = field(repr=False)  # a face, and up to 8 MB
     identity_id: str | None = None
     """None: a new id (made by the box on V6, by the client on V5)."""
     valid_from: datetime | None = None
@@ -93,9 +93,9 @@ class NewPerson:
 class PersonChange:
     """What changes about a registered person (None: unchanged)."""
 
-    name: str | None = None
+    name: str | None = field(default=None, repr=False)  # personal data, as NewPerson's
     person_type: PersonType | None = None
-    photo: bytes | None = None
+    photo: bytes | None = field(default=None, repr=False)
     valid_from: datetime | None = None
     valid_until: datetime | None = None
 
