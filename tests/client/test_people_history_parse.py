@@ -11,6 +11,7 @@ import pytest
 from custom_components.se5.client import Person, PersonType, Recognition
 from custom_components.se5.client.history import event_image_request, parse_history_event
 from custom_components.se5.client.models import Dialect
+from custom_components.se5.client.parse import TEXT_MAX
 from custom_components.se5.client.people import (
     parse_group_names,
     parse_person_v5,
@@ -340,6 +341,33 @@ def test_history_odd_shapes() -> None:
     assert odd is not None
     assert odd.device_id == "d"
     assert odd.face_image_id is None
+
+
+def test_history_ids_and_times_too_long_to_send_back_are_dropped() -> None:
+    """Image ids and the time go back to the box unchanged: over TEXT_MAX they are not kept
+    (a cut one would name nothing, a whole one of any length would be stored with the event)."""
+    long = "1" * (TEXT_MAX + 1)
+    event = {
+        "media_device_id": "cam",
+        "user_type": "vip",
+        "identity_id": "1",
+        "timestamp": "1628066406." + "0" * 100_000,  # numeric text: the event is still read
+        "recognize_face_image_id": long,
+        "spot_image_id": "s" * 1_000_000,
+        "register_image_id": long,
+    }
+    recognition = parse_history_event(event)
+    assert recognition is not None
+    assert recognition.timestamp_ms == 1628066406000
+    assert recognition.box_time is None
+    assert recognition.face_image_id is None
+    assert recognition.scene_image_id is None
+    assert recognition.registered_image_id is None
+    fits = parse_history_event(
+        {**event, "timestamp": "1628066406.5", "recognize_face_image_id": long[1:]}
+    )
+    assert fits is not None
+    assert (fits.box_time, fits.face_image_id) == ("1628066406.5", long[1:])
 
 
 def test_event_image_requests() -> None:

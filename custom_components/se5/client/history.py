@@ -35,7 +35,7 @@ from . import values
 from .errors import FrameError, Se5NotABoxError
 from .fetch import RequestFn
 from .models import Dialect, ImageSelection, Recognition
-from .parse import MAX_AHEAD_MS, parse_event
+from .parse import MAX_AHEAD_MS, TEXT_MAX, parse_event
 
 V5_EVENTS_PATH: Final = "/SophonFace/api/events"
 V5_EVENT_IMAGES_PATH: Final = "/SophonFace/api/event_images/"
@@ -126,22 +126,35 @@ def parse_history_event(entry: object, score_scale: int | None = None) -> Recogn
         recognition = parse_event(frame, _NO_IMAGES, score_scale=score_scale)
     except FrameError:
         return None
-    face = values.text(face_id)
-    scene = values.text(scene_id)
+    face = _whole_text(face_id)
+    scene = _whole_text(scene_id)
     return replace(
         recognition,
         face_image_id=face,
         scene_image_id=None if scene == face else scene,
-        registered_image_id=values.text(registered_id),
+        registered_image_id=_whole_text(registered_id),
         box_time=_time_text(entry.get("timestamp")),
     )
 
 
+def _whole_text(value: object) -> str | None:
+    """Text the box gave to be sent back unchanged (an image id): None when over `TEXT_MAX`.
+
+    A cut id would name nothing; an uncut one of any length would be kept with the event (and
+    stored with it) however long the box made it.
+    """
+    text = values.text(value)
+    return text if text is not None and len(text) <= TEXT_MAX else None
+
+
 def _time_text(value: object) -> str | None:
-    """A time value as the box wrote it: JSON's shortest form of the number read, or its text."""
+    """A time value as the box wrote it: JSON's shortest form of the number read, or its text.
+
+    None when over `TEXT_MAX` (the event's time is then sent in its own form).
+    """
     if isinstance(value, float):
         return repr(value)
-    return values.text(value)
+    return _whole_text(value)
 
 
 @dataclass(frozen=True, slots=True)
