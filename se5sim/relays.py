@@ -72,7 +72,7 @@ class Relays:
         self._devices = devices
         self.strict = strict
         self.actions: list[dict[str, Any]] = []
-        """Every well-formed body received (also the refused and the failed ones)."""
+        """Every body the relay accepted, also those a failure mode failed (not refused ones)."""
         self.pulses: list[RelayPulse] = []
         self.failure: RelayFailureMode | None = None
         self.gate = Gate()
