@@ -27,6 +27,7 @@ from custom_components.se5.client import (
     Se5NotABoxError,
     Se5NotRegisteredError,
     Se5RefusedError,
+    people,
 )
 from custom_components.se5.client.people_write import (
     MAX_PHOTO_BYTES,
@@ -276,6 +277,21 @@ async def test_odd_answers_to_writes(
     assert all(not body["reg_photo"].startswith("data:") for body in creates)
     assert creates[0]["info"]["permission_ids"] == []
     assert creates[0]["group_name"] == "default_group"
+
+
+async def test_a_registration_answer_with_a_long_id_is_cut_as_the_register_cuts_it(
+    fake_box: Callable[[Handler], Awaitable[int]], session: aiohttp.ClientSession
+) -> None:
+    """The id answered is bounded, and it is the id the register's read will give that person."""
+    long_id = "7" * 5000
+    answers: dict[str, Any] = {
+        "/sophon/v2/face/createidentity": (200, {"identity_id": long_id}),
+    }
+    port = await fake_box(_json_box(answers))
+    v6 = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V6)
+    answered = await v6.register_person(NewPerson("A", PersonType.VIP, FACE))
+    assert len(answered) == 255
+    assert answered == people._id(long_id)
 
 
 async def test_v6_update_without_changes_of_the_record_writes_only_the_photo(

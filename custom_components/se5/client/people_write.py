@@ -58,7 +58,7 @@ from .fetch import (
     RequestFn,
 )
 from .models import Dialect, PersonType
-from .parse import NAME_MAX
+from .parse import NAME_MAX, TEXT_MAX, cap_text
 
 V5_USERS_PATH: Final = "/SophonFogSys/api/users"
 V6_CREATE_PATH: Final = "/sophon/v2/face/createidentity"
@@ -217,7 +217,8 @@ async def register(write: CappedRequestFn, dialect: Dialect, person: NewPerson) 
         raise refusal(err) from err
     if identity_id is None:
         raise Se5NotABoxError("the box answered the registration without an identity id")
-    return identity_id
+    # Cut as the register's ids are (people.py), so that both name the same person.
+    return cap_text(identity_id, TEXT_MAX)
 
 
 # Changing ---------------------------------------------------------------------------------------
