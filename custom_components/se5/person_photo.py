@@ -95,15 +95,15 @@ async def async_entity_picture(hass: HomeAssistant, entity_id: str) -> bytes:
 
 
 async def async_file_photo(hass: HomeAssistant, path: str) -> bytes:
-    """A photo file Home Assistant is allowed to read."""
-    if not hass.config.is_allowed_path(path):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="path_not_allowed",
-            translation_placeholders={"path": path},
-        )
+    """A photo file Home Assistant is allowed to read.
 
-    def read() -> bytes | None:
+    The path is judged and read in the executor: `is_allowed_path` resolves it on disk.
+    """
+
+    def read() -> bytes | bool | None:
+        """The file's bytes; False when not allowed, None when unreadable."""
+        if not hass.config.is_allowed_path(path):
+            return False
         try:
             with Path(path).open("rb") as handle:
                 return handle.read(MAX_PHOTO_BYTES + 1)
@@ -111,7 +111,13 @@ async def async_file_photo(hass: HomeAssistant, path: str) -> bytes:
             return None
 
     data = await hass.async_add_executor_job(read)
-    if data is None:
+    if data is False:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="path_not_allowed",
+            translation_placeholders={"path": path},
+        )
+    if not isinstance(data, bytes):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="file_unreadable",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from homeassistant.components.lock import LockEntityFeature
+from homeassistant.components.lock import DATA_COMPONENT as LOCK_COMPONENT, LockEntityFeature
 from homeassistant.const import ATTR_ASSUMED_STATE, ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.se5.const import DOMAIN
 from custom_components.se5.door import door_refused_issue_id
+from custom_components.se5.lock import Se5DoorLock
 from se5sim import SimDevice, Simulator
 from tests.components.conftest import entity_id, entry_for, setup_entry, uid
 
@@ -37,6 +38,12 @@ def state_of(hass: HomeAssistant, entity: str) -> str:
 
 async def call(hass: HomeAssistant, service: str, entity: str) -> None:
     await hass.services.async_call("lock", service, {ATTR_ENTITY_ID: entity}, blocking=True)
+
+
+def lock_entity(hass: HomeAssistant, entity: str) -> Se5DoorLock:
+    found = hass.data[LOCK_COMPONENT].get_entity(entity)
+    assert isinstance(found, Se5DoorLock)
+    return found
 
 
 def pulse_of(sim: Simulator) -> tuple[str, int, int, str, int | None]:
@@ -105,9 +112,19 @@ async def test_lock_releases_the_relay_at_once(
     await call(hass, "lock", lock)
     assert pulse_of(sim) == door(gate, "closedoor")
     assert state_of(hass, lock) == "locked"
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
-    await hass.async_block_till_done()
-    assert state_of(hass, lock) == "locked"  # the old timer is gone
+    assert lock_entity(hass, lock)._relock is None  # the timer that would lock again is gone
+
+
+async def test_an_unload_leaves_no_timer_behind(
+    socket_enabled: None, hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    gate = next(d for d in sim.devices if d.relay)
+    lock = lock_of(hass, entry, gate)
+    await call(hass, "unlock", lock)
+    entity = lock_entity(hass, lock)
+    assert entity._relock is not None  # locks again after the relay's time
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entity._relock is None
 
 
 async def test_refusals_are_translated_and_repaired(

@@ -7,6 +7,7 @@ from datetime import timedelta
 import io
 from pathlib import Path
 import random
+import threading
 from typing import Any
 
 from homeassistant.auth.models import User
@@ -206,6 +207,42 @@ async def test_photo_from_an_entity_or_a_file(
             {"name": "x", "person_type": "vip", "photo_entity": "image.none"},
         )
     assert raised.value.translation_key == "entity_without_picture"
+
+
+async def test_a_photo_path_is_judged_off_the_event_loop(
+    socket_enabled: None,
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: Simulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `is_allowed_path` resolves the path on disk: Home Assistant says never on the loop.
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    (tmp_path / "face.jpg").write_bytes(FACE)
+    judged = hass.config.is_allowed_path
+    threads: list[int] = []
+
+    def is_allowed_path(path: str) -> bool:
+        threads.append(threading.get_ident())
+        return judged(path)
+
+    monkeypatch.setattr(hass.config, "is_allowed_path", is_allowed_path)
+    response = await call(
+        hass,
+        "register_person",
+        {"name": "File", "person_type": "vip", "photo_path": str(tmp_path / "face.jpg")},
+    )
+    assert registered(sim, response["identity_id"]) is not None
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(
+            hass,
+            "register_person",
+            {"name": "x", "person_type": "vip", "photo_path": "/etc/passwd"},
+        )
+    assert raised.value.translation_key == "path_not_allowed"
+    assert len(threads) == 2
+    assert hass.loop_thread_id not in threads
 
 
 @pytest.mark.parametrize("dialect", ["v5", "v6"], indirect=True)
