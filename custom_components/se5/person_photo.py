@@ -11,6 +11,7 @@ Whatever the source, the photo must be a JPEG or PNG; the box then judges the fa
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,8 +83,11 @@ async def async_entity_picture(hass: HomeAssistant, entity_id: str) -> bytes:
 
             component = hass.data.get(DATA_COMPONENT)
             entity = component.get_entity(entity_id) if component is not None else None
-            picture = await entity.async_image() if entity is not None else None
-    except HomeAssistantError:
+            if entity is not None:
+                # As long as a camera is given (Home Assistant's image proxy has no limit).
+                async with asyncio.timeout(IMAGE_TIMEOUT):
+                    picture = await entity.async_image()
+    except (HomeAssistantError, TimeoutError):
         picture = None
     if picture is None:
         raise ServiceValidationError(

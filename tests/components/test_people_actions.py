@@ -3,14 +3,17 @@ against the simulator: every photo source, every refusal, admins only."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import io
 from pathlib import Path
 import random
 import threading
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.auth.models import User
+from homeassistant.components.image import DATA_COMPONENT as IMAGE_COMPONENT
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
@@ -19,6 +22,7 @@ from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
+from custom_components.se5 import person_photo
 from custom_components.se5.const import CONF_PEOPLE, DOMAIN, EVENT_SE5
 from se5sim import Simulator, images
 from tests.components.conftest import entity_id, entry_for, ha_person, setup_entry, uid
@@ -158,6 +162,18 @@ async def test_photo_from_an_entity_or_a_file(
     )
     assert again == {"identity_id": "id-9"}
     assert registered(sim, "id-9").photo_jpeg == seen.face_jpeg
+    # An image entity that never gives its picture is given up, as a camera is.
+    image_entity = hass.data[IMAGE_COMPONENT].get_entity(photo)
+    never = asyncio.Event()
+    with (
+        patch.object(person_photo, "IMAGE_TIMEOUT", 1),
+        patch.object(image_entity, "async_image", side_effect=never.wait),
+        pytest.raises(ServiceValidationError) as raised,
+    ):
+        await call(
+            hass, "register_person", {"name": "x", "person_type": "vip", "photo_entity": photo}
+        )
+    assert raised.value.translation_key == "entity_without_picture"
 
     # A file Home Assistant may read.
     hass.config.allowlist_external_dirs = {str(tmp_path)}
