@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.se5.client import Se5Client
+from custom_components.se5.client import Se5Client, Se5Error
 from custom_components.se5.const import (
     CONF_DEVICES,
     CONF_EVENT_PORT,
@@ -23,6 +23,7 @@ from custom_components.se5.const import (
     CONF_SYSTEM_PORT,
     DOMAIN,
 )
+from custom_components.se5.flow_common import error_key
 from se5sim import Simulator
 from tests.components.conftest import address
 from tests.helpers import start_http_server
@@ -176,3 +177,7 @@ async def test_unexpected_error(
     await _recovers(hass, sim, address(sim), {"base": "unknown"}, mend)
     assert "Unexpected error while checking the SE5 box at 127.0.0.1" in caplog.text
     assert calls >= 2  # the failing check, then the mended one (and the set-up after it)
+
+
+def test_a_client_error_of_no_known_kind_is_the_boxs_error() -> None:
+    assert error_key(Se5Error("something else")) == "box_error"
