@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import tomllib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -150,6 +151,12 @@ def test_manifest_passes_hacs() -> None:
         assert key in data, key
     assert isinstance(data["codeowners"], list)
     assert AwesomeVersion(data["version"]).valid
+
+
+def test_one_version() -> None:
+    """The package's version is the integration's (pyproject.toml said an older one)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["version"] == manifest()["version"]
 
 
 def test_hacs_json() -> None:

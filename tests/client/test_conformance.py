@@ -1,11 +1,9 @@
 """The client's calls that read the box, its door command and its configuration writes, fed the
 vendor page's own example request and answer.
 
-Not in this table (tested against the simulator, which implements their pages, in
-`test_people_write.py` and `test_device_settings.py`): registering, changing and removing
-people (V5 users POST/PUT/DELETE and FIQA; V6 createidentity, getidentity, updateidentity,
-replaceface, addface, deleteidentities, fiqa), a V5 device's recognition flags (GET and PUT
-Devices of one device), and V6's device-change socket (54547).
+The calls that change the box (registering, changing and removing people, the photo checks, a
+V5 device's recognition flags) and V6's device-change socket (54547) are rows 27-36, in
+`test_conformance_manage.py`.
 
 Pages are under the vendor docs (`/work/bm1682/zh`, sophonai/bm1682; F5/F6, S5/S6 as in
 `vendor_examples.py`). A box (`pagebox.py`) answers only the pages' examples and records each
