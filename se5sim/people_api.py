@@ -21,9 +21,8 @@ from .envelopes import (
 from .model import SimPerson
 from .people import People
 from .people_entries import identity_entry, person_entry
-from .people_write_api import PeopleWriteApi
+from .people_write_api import V5_USERS_PATH, PeopleWriteApi
 
-USERS_PATH: Final = "/SophonFogSys/api/users"
 GROUPS_PATH: Final = "/SophonFogSys/api/groups"
 V5_IMAGES_PREFIX: Final = "/SophonFace/api/images/"
 V6_IDENTITIES_PATH: Final = "/sophon/v2/face/getidentities"
@@ -47,7 +46,7 @@ class PeopleApi:
         if not self._people.api:
             return {}
         routes: Routes = {
-            USERS_PATH: {"GET": self._users},
+            V5_USERS_PATH: {"GET": self._users},
             GROUPS_PATH: {"GET": self._groups},
         }
         if dialect == "v6":

@@ -37,7 +37,7 @@ from .envelopes import (
     v6_error,
 )
 from .faces import Verdict, decode_base64, judge
-from .model import PERSON_TYPE_NUMBERS, PersonType
+from .model import PERSON_TYPE_NUMBERS, PersonType, SimPerson
 from .people import People
 from .people_entries import identity_entry, person_entry
 
@@ -163,15 +163,26 @@ class PeopleWriteApi:
             }
         )
 
-    async def _v6_update(self, request: web.Request) -> web.Response:
+    async def _v6_registered(
+        self, request: web.Request
+    ) -> tuple[dict[str, Any], str, SimPerson] | web.Response:
+        """The body of a V6 change of someone registered, their id and record; or the error."""
         body = await v6_body(request)
         if isinstance(body, web.Response):
             return body
         identity_id = body.get("identity_id")
         if not isinstance(identity_id, str) or not identity_id:
             return v6_error(400, "MISSING_ARGUMENTS", "identity_id")
-        if self._people.get(identity_id) is None:
+        person = self._people.get(identity_id)
+        if person is None:
             return v6_error(404, "ID_NOT_FOUND", identity_id)
+        return body, identity_id, person
+
+    async def _v6_update(self, request: web.Request) -> web.Response:
+        found = await self._v6_registered(request)
+        if isinstance(found, web.Response):
+            return found
+        body, identity_id, _person = found
         kind = body.get("user_type", "employee")
         name = body.get("identity_name", DEFAULT_NAME)
         permissions = body.get("permission_ids", [])
@@ -194,15 +205,10 @@ class PeopleWriteApi:
         return json_response(identity_entry(person))
 
     async def _v6_replace_face(self, request: web.Request) -> web.Response:
-        body = await v6_body(request)
-        if isinstance(body, web.Response):
-            return body
-        identity_id = body.get("identity_id")
-        if not isinstance(identity_id, str) or not identity_id:
-            return v6_error(400, "MISSING_ARGUMENTS", "identity_id")
-        person = self._people.get(identity_id)
-        if person is None:
-            return v6_error(404, "ID_NOT_FOUND", identity_id)
+        found = await self._v6_registered(request)
+        if isinstance(found, web.Response):
+            return found
+        body, identity_id, person = found
         if request.path == V6_REPLACE_FACE_PATH:
             keys = ("register_image_index", "register_image_id", "face_id")
             if not any(key in body for key in keys):
