@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 from hypothesis import HealthCheck, settings
 import pytest
 
@@ -20,7 +21,7 @@ from custom_components.se5.client import (
     Subscription,
 )
 from se5sim import Simulator
-from tests.helpers import wait_for
+from tests.helpers import Handler, start_http_server, wait_for
 
 FAST_BACKOFF = Backoff(initial=0.05, maximum=0.2, stable_after=0.5)
 
@@ -54,6 +55,21 @@ async def sim(dialect: Dialect) -> AsyncIterator[Simulator]:
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client_session:
         yield client_session
+
+
+@pytest.fixture
+async def fake_box() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
+    """Starts hand-written HTTP boxes on 127.0.0.1 (`start(handler)` -> port); stops them after."""
+    runners: list[web.AppRunner] = []
+
+    async def start(handler: Handler) -> int:
+        port, runner = await start_http_server(handler)
+        runners.append(runner)
+        return port
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()
 
 
 class Runner:

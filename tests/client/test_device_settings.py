@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 import json
 import logging
 import socket
@@ -29,22 +29,7 @@ from custom_components.se5.client.history import parse_history_event
 from custom_components.se5.client.parse import parse_device_v5, parse_device_v6
 from se5sim import Simulator
 from tests.client.conftest import FAST_BACKOFF
-from tests.helpers import Handler, start_http_server, wait_for
-
-
-@pytest.fixture
-async def fake_box() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
-
+from tests.helpers import Handler, wait_for
 
 # Recognition on/off --------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from custom_components.se5.client import (
 )
 from custom_components.se5.client.doors import default_duration, relay_missing
 from se5sim import Simulator
-from tests.helpers import Handler, start_http_server, wait_for
+from tests.helpers import Handler, wait_for
 
 MakeSim = Callable[..., Awaitable[Simulator]]
 
@@ -49,20 +49,6 @@ async def make_sim(socket_enabled: None) -> AsyncIterator[MakeSim]:
     yield factory
     for sim in started:
         await sim.stop()
-
-
-@pytest.fixture
-async def fake_server() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
 
 
 def _relay(entry: dict[str, Any]) -> Relay:
@@ -227,12 +213,12 @@ async def test_relay_faults(make_sim: MakeSim, session: aiohttp.ClientSession) -
 async def test_a_door_answer_without_data_is_no_success(
     session: aiohttp.ClientSession,
     socket_enabled: None,
-    fake_server: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
 ) -> None:
     async def answer(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
-    port = await fake_server(answer)
+    port = await fake_box(answer)
     relay = Relay(ip="127.0.0.20", net_port=6722, door_port=1)
     with pytest.raises(Se5NotABoxError):
         await Se5Client(session, "127.0.0.1", port).open_door(relay)
@@ -258,12 +244,12 @@ async def test_probe_event_socket_refused(
 async def test_probe_event_socket_not_a_websocket(
     session: aiohttp.ClientSession,
     socket_enabled: None,
-    fake_server: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
 ) -> None:
     async def answer(request: web.Request) -> web.Response:
         return web.Response(text="hello")
 
-    port = await fake_server(answer)
+    port = await fake_box(answer)
     with pytest.raises(Se5ConnectionError, match=r"not a WebSocket \(HTTP 200\)"):
         await probe_event_socket(session, "127.0.0.1", port)
 

@@ -24,24 +24,10 @@ from custom_components.se5.client import (
 )
 from custom_components.se5.client.fetch import MESSAGE_MAX, fetch_image
 from custom_components.se5.client.system import fetch_box_info, fetch_health
-from tests.helpers import Handler, start_http_server, wait_for
+from tests.helpers import Handler, wait_for
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8  # 2 KB that start like a JPEG
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def fake_box(socket_enabled: None) -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from custom_components.se5.client import (
     Se5NotABoxError,
 )
 from se5sim import Simulator, images
-from tests.helpers import Handler, start_http_server
+from tests.helpers import Handler
 
 MakeSim = Callable[..., Awaitable[Simulator]]
 
@@ -38,20 +38,6 @@ async def make_sim(socket_enabled: None) -> AsyncIterator[MakeSim]:
     yield factory
     for sim in started:
         await sim.stop()
-
-
-@pytest.fixture
-async def fake_box() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
 
 
 def client_for(sim: Simulator, session: aiohttp.ClientSession, **kwargs: Any) -> Se5Client:

@@ -3,7 +3,7 @@ that answer oddly."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 import io
 import json
@@ -35,7 +35,7 @@ from custom_components.se5.client.people_write import (
     new_identity_id,
 )
 from se5sim import Simulator, images
-from tests.helpers import Handler, start_http_server
+from tests.helpers import Handler
 
 FACE = images.face_jpeg(5, "client:face")
 OTHER = images.face_jpeg(5, "client:other")
@@ -48,20 +48,6 @@ def small_jpeg(size: int = 64) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-async def fake_box() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
 
 
 def client(sim: Simulator, session: aiohttp.ClientSession, dialect: Dialect) -> Se5Client:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import json
 from typing import Any
@@ -15,7 +15,7 @@ import pytest
 from custom_components.se5.client import Dialect, Se5Client, Se5NotABoxError
 from custom_components.se5.client.rest import DEFAULT_MAX_BODY_BYTES
 from se5sim import Simulator
-from tests.helpers import Handler, start_http_server
+from tests.helpers import Handler
 
 MB = 1024 * 1024
 HUGE = 50 * MB
@@ -55,20 +55,6 @@ class HugeServer:
         return response
 
 
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
-
-
 async def _wait_written(server: HugeServer, requests: int) -> None:
     async with asyncio.timeout(30):
         while len(server.written) < requests:
@@ -79,11 +65,11 @@ async def _wait_written(server: HugeServer, requests: int) -> None:
 @pytest.mark.parametrize("declare_length", [False, True], ids=["chunked", "content-length"])
 async def test_huge_json_answer_is_cut_at_the_cap_and_ends_detection(
     session: aiohttp.ClientSession,
-    serve: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
     declare_length: bool,
 ) -> None:
     server = HugeServer(start=b'{"data": {"devices_list": [', declare_length=declare_length)
-    client = Se5Client(session, "127.0.0.1", await serve(server.handle))
+    client = Se5Client(session, "127.0.0.1", await fake_box(server.handle))
     with pytest.raises(Se5NotABoxError, match=f"larger than {DEFAULT_MAX_BODY_BYTES} bytes"):
         await client.list_devices()
     await _wait_written(server, 1)
@@ -93,10 +79,10 @@ async def test_huge_json_answer_is_cut_at_the_cap_and_ends_detection(
 
 
 async def test_known_dialect_answering_too_much_is_not_detected_again(
-    session: aiohttp.ClientSession, serve: Callable[[Handler], Awaitable[int]]
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]]
 ) -> None:
     server = HugeServer(start=b"[")
-    client = Se5Client(session, "127.0.0.1", await serve(server.handle), dialect=Dialect.V5)
+    client = Se5Client(session, "127.0.0.1", await fake_box(server.handle), dialect=Dialect.V5)
     with pytest.raises(Se5NotABoxError, match="larger than"):
         await client.list_devices()
     assert server.requests == 1
@@ -104,11 +90,11 @@ async def test_known_dialect_answering_too_much_is_not_detected_again(
 
 @pytest.mark.parametrize("status", [200, 404])
 async def test_huge_page_is_read_no_further_than_its_start(
-    session: aiohttp.ClientSession, serve: Callable[[Handler], Awaitable[int]], status: int
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]], status: int
 ) -> None:
     """A router's 50 MB page on both dialect paths: both tried, neither downloaded."""
     server = HugeServer(start=b"\n  <html><body>router login", status=status)
-    client = Se5Client(session, "127.0.0.1", await serve(server.handle))
+    client = Se5Client(session, "127.0.0.1", await fake_box(server.handle))
     with pytest.raises(Se5NotABoxError) as caught:
         await client.list_devices()
     await _wait_written(server, 2)
@@ -131,13 +117,13 @@ async def test_cap_is_a_parameter(sim: Simulator, session: aiohttp.ClientSession
 
 @pytest.mark.parametrize("prefix", [b"", b" \r\n\t", b"\xef\xbb\xbf"], ids=["none", "space", "bom"])
 async def test_json_after_white_space_is_read(
-    session: aiohttp.ClientSession, serve: Callable[[Handler], Awaitable[int]], prefix: bytes
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]], prefix: bytes
 ) -> None:
     async def answer(request: web.Request) -> web.Response:
         body = json.dumps({"data": {"devices_list": [{"device_id": "a"}]}}).encode()
         return web.Response(body=prefix + body, content_type="application/json")
 
-    client = Se5Client(session, "127.0.0.1", await serve(answer))
+    client = Se5Client(session, "127.0.0.1", await fake_box(answer))
     assert [d.id for d in await client.list_devices()] == ["a"]
 
 
@@ -154,7 +140,7 @@ def _device_list(dialect: Dialect, ids: list[object]) -> dict[str, Any]:
 )
 async def test_device_list_id_shapes(
     session: aiohttp.ClientSession,
-    serve: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
     dialect: Dialect,
     sent: object,
     expected: str | None,
@@ -165,7 +151,7 @@ async def test_device_list_id_shapes(
             return web.Response(status=404, text="Not Found")
         return web.json_response(_device_list(dialect, [sent, "other"]))
 
-    client = Se5Client(session, "127.0.0.1", await serve(answer))
+    client = Se5Client(session, "127.0.0.1", await fake_box(answer))
     ids = [d.id for d in await client.list_devices()]
     assert client.dialect is dialect
     assert ids == ([expected] if expected else []) + ["other"]
@@ -173,21 +159,21 @@ async def test_device_list_id_shapes(
 
 @pytest.mark.parametrize("dialect", [Dialect.V5, Dialect.V6])
 async def test_the_same_id_in_two_shapes_is_one_device(
-    session: aiohttp.ClientSession, serve: Callable[[Handler], Awaitable[int]], dialect: Dialect
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]], dialect: Dialect
 ) -> None:
     async def answer(request: web.Request) -> web.Response:
         return web.json_response(_device_list(dialect, [123, " 123 ", "123"]))
 
-    client = Se5Client(session, "127.0.0.1", await serve(answer), dialect=dialect)
+    client = Se5Client(session, "127.0.0.1", await fake_box(answer), dialect=dialect)
     assert [d.id for d in await client.list_devices()] == ["123"]
 
 
 async def test_deeply_nested_answer_is_not_a_box(
-    session: aiohttp.ClientSession, serve: Callable[[Handler], Awaitable[int]]
+    session: aiohttp.ClientSession, fake_box: Callable[[Handler], Awaitable[int]]
 ) -> None:
     async def answer(request: web.Request) -> web.Response:
         return web.Response(text="[" * 200_000, content_type="application/json")
 
-    client = Se5Client(session, "127.0.0.1", await serve(answer), dialect=Dialect.V5)
+    client = Se5Client(session, "127.0.0.1", await fake_box(answer), dialect=Dialect.V5)
     with pytest.raises(Se5NotABoxError):
         await client.list_devices()
