@@ -84,7 +84,9 @@ async def test_ready_demo_shows_faces_on_the_dashboard(ready_page: Page, ready_d
     await cards.first.wait_for()
     assert page.url.removeprefix(ready_demo.url).startswith(f"/{ready_demo.dashboard()}/")
     await page.locator(".main-title", has_text="SE5 demo").wait_for()  # the header
-    assert await cards.count() == ready_demo.devices
+    # Retried: the frontend may draw the view again while it loads (seen once in CI on 2026.10:
+    # the first card had appeared, the count read at the next instant found none).
+    await expect(cards).to_have_count(ready_demo.devices, timeout=60_000)
     await harness.screenshot(page, "ready-01-dashboard-opened")
 
     # A recognition of the simulated box puts a face on its camera's card within seconds (the
