@@ -10,10 +10,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Generator
 import os
 
 from playwright.async_api import Browser, Page, async_playwright
+import pluggy
 import pytest
 
 from tests.browser import harness
@@ -34,10 +35,25 @@ async def browser(socket_enabled: None) -> AsyncIterator[Browser]:
         await launched.close()
 
 
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport]]:
+    """Mark a browser test whose body failed, for `page` to keep what the page showed."""
+    report = (yield).get_result()
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+
+
 @pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
+async def page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
     opened = await harness.new_page(browser)
     yield opened
+    if request.node.stash.get(FAILED, False):  # what the page showed when the test failed
+        await harness.screenshot(opened, f"{request.node.name}-failure")
     await opened.context.close()
 
 

@@ -26,12 +26,7 @@ NAME = "Visitor Ada"
 async def test_a_stranger_registered_from_the_card_is_recognised_by_name(
     ready_page: Page, ready_demo: Demo
 ) -> None:
-    page = ready_page
-    try:
-        await _register_from_the_card(page, ready_demo)
-    except BaseException:
-        await harness.screenshot(page, "visitor-ui-failure")
-        raise
+    await _register_from_the_card(ready_page, ready_demo)
 
 
 async def _register_from_the_card(page: Page, demo: Demo) -> None:
