@@ -2,7 +2,8 @@
 
 - `browser`: Debian's Chromium through Playwright (skipped when there is no Chromium, unless
   SE5_REQUIRE_BROWSER=1, as in CI, which makes that a failure);
-- `page`: a fresh page (context) in it;
+- `page`: a fresh page (context) in it; when the test fails, its screenshot is kept as
+  `<test>-failure.png` (tests/browser/harness.py says where);
 - `demo_factory`: scripts/demo as a process (tests/e2e/demo.py);
 - `ready_demo`: the ready demo (owner, box and dashboard made), started and waited for;
 - `ready_page`: `page` logged in to `ready_demo` as its owner.
