@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
@@ -21,22 +21,7 @@ from custom_components.se5.client import (
     Se5ServerError,
 )
 from se5sim import Simulator
-from tests.helpers import Handler, start_http_server
-
-
-@pytest.fixture
-async def fake_server() -> AsyncIterator[Callable[[Handler], Awaitable[int]]]:
-    """Start an HTTP server on 127.0.0.1 answering every request with `handler`."""
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> int:
-        port, runner = await start_http_server(handler)
-        runners.append(runner)
-        return port
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+from tests.helpers import Handler
 
 
 async def test_list_devices_detects_the_dialect(
@@ -122,7 +107,7 @@ async def test_connection_refused(session: aiohttp.ClientSession, socket_enabled
 async def test_timeout(
     session: aiohttp.ClientSession,
     socket_enabled: None,
-    fake_server: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
 ) -> None:
     release = asyncio.Event()
 
@@ -130,7 +115,7 @@ async def test_timeout(
         await release.wait()
         return web.json_response({})
 
-    port = await fake_server(slow)
+    port = await fake_box(slow)
     with pytest.raises(Se5ConnectionError, match=r"no answer within 1 s"):
         await Se5Client(session, "127.0.0.1", port, timeout=1.0).list_devices()
     release.set()
@@ -149,7 +134,7 @@ async def test_timeout(
 async def test_not_a_box(
     session: aiohttp.ClientSession,
     socket_enabled: None,
-    fake_server: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
     status: int,
     body: str,
     content_type: str,
@@ -157,7 +142,7 @@ async def test_not_a_box(
     async def answer(request: web.Request) -> web.Response:
         return web.Response(status=status, text=body, content_type=content_type)
 
-    port = await fake_server(answer)
+    port = await fake_box(answer)
     client = Se5Client(session, "127.0.0.1", port)
     with pytest.raises(Se5NotABoxError):
         await client.list_devices()
@@ -167,13 +152,13 @@ async def test_not_a_box(
 async def test_other_error_envelope(
     session: aiohttp.ClientSession,
     socket_enabled: None,
-    fake_server: Callable[[Handler], Awaitable[int]],
+    fake_box: Callable[[Handler], Awaitable[int]],
 ) -> None:
     async def answer(request: web.Request) -> web.Response:
         error = {"code": 40000, "message": "bad", "status": "BAD_REQUEST"}
         return web.json_response({"error": error}, status=400)
 
-    port = await fake_server(answer)
+    port = await fake_box(answer)
     client = Se5Client(session, "127.0.0.1", port, dialect=Dialect.V5)
     with pytest.raises(Se5ApiError) as caught:
         await client.open_door(Relay(ip="127.0.0.20", net_port=6722, door_port=1))
