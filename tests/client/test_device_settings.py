@@ -24,9 +24,9 @@ from custom_components.se5.client import (
 )
 from custom_components.se5.client.attributes import mask_of
 from custom_components.se5.client.device_feed import MAX_FRAME_BYTES, parse_change
+from custom_components.se5.client.device_list import parse_device_v5, parse_device_v6
 from custom_components.se5.client.errors import FrameError
 from custom_components.se5.client.history import parse_history_event
-from custom_components.se5.client.parse import parse_device_v5, parse_device_v6
 from se5sim import Simulator
 from tests.client.conftest import FAST_BACKOFF
 from tests.helpers import Handler, wait_for

@@ -19,8 +19,8 @@ from custom_components.se5.client import (
     parse_event,
     parse_frame,
 )
+from custom_components.se5.client.device_list import parse_device_v5, parse_device_v6
 from custom_components.se5.client.models import Dialect, Subscription
-from custom_components.se5.client.parse import parse_device_v5, parse_device_v6
 
 # The examples of PROTOCOL.md, images cut short as there.
 V5_MATCH = {

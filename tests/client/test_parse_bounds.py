@@ -18,6 +18,7 @@ from custom_components.se5.client import (
     parse_event,
     parse_frame,
 )
+from custom_components.se5.client.device_list import parse_device_v5, parse_device_v6
 from custom_components.se5.client.images import decode_image
 from custom_components.se5.client.parse import (
     INFO_BUDGET,
@@ -29,8 +30,6 @@ from custom_components.se5.client.parse import (
     cap_text,
     loads,
     normalize_device_id,
-    parse_device_v5,
-    parse_device_v6,
 )
 
 

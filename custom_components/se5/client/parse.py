@@ -4,7 +4,8 @@ Everything here is pure: no I/O, no logging. A frame that cannot become a recogn
 `FrameError` whose `kind` names the class of fault and whose reason never repeats names, ids or
 image data from the frame.
 
-Whatever the box sends, a Recognition or a Device carries bounded text (the caps below): names
+Whatever the box sends, a Recognition carries bounded text (the caps below; a Device, read by
+`device_list`, the same): names
 at most `NAME_MAX` characters, other text `TEXT_MAX`, stream URLs `URL_MAX`; `identity_info` at
 most `INFO_MAX_ITEMS` entries per level, `INFO_MAX_DEPTH` levels and `INFO_BUDGET` characters
 in all. A cut name ends with "…". Device ids are never cut: one that does not fit is unusable.
@@ -13,12 +14,11 @@ in all. A cut name ends with "…". Device ids are never cut: one that does not 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 import math
 from typing import Any, cast
 
-from .attributes import mask_of, recognition_of
+from .attributes import mask_of
 from .errors import FrameError
 from .images import encoded_image
 from .jsondoc import (
@@ -29,7 +29,7 @@ from .jsondoc import (
     loads,
     too_many_values,
 )
-from .models import Device, ImageSelection, PersonType, Recognition, Relay
+from .models import ImageSelection, PersonType, Recognition
 
 __all__ = [
     "ANSWER_MAX_VALUES",
@@ -116,12 +116,12 @@ def _parse_v5(
         raw_score=raw_score,
         timestamp=timestamp,
         timestamp_ms=timestamp_ms,
-        group=_optional_text(data.get("group_name"), NAME_MAX),
-        device_ip=_optional_text(ext.get("device_ip")),
-        device_type=_optional_text(ext.get("device_type")),
+        group=optional_text(data.get("group_name"), NAME_MAX),
+        device_ip=optional_text(ext.get("device_ip")),
+        device_type=optional_text(ext.get("device_type")),
         identity_info=info,
-        event_id=_optional_text(data.get("event_id")),
-        video_id=_optional_text(data.get("video_id")),
+        event_id=optional_text(data.get("event_id")),
+        video_id=optional_text(data.get("video_id")),
         face_image=encoded_image(ext.get("recognize_face")) if images.face else None,
         scene_image=encoded_image(ext.get("spot_pic")) if images.scene else None,
         registered_image=encoded_image(data.get("reg_pic")) if images.registered else None,
@@ -144,12 +144,12 @@ def _parse_v6(
         raw_score=raw_score,
         timestamp=timestamp,
         timestamp_ms=timestamp_ms,
-        group=_optional_text(data.get("group_name"), NAME_MAX),
-        device_ip=_optional_text(data.get("media_device_ip")),
-        device_type=_optional_text(data.get("media_device_type")),
+        group=optional_text(data.get("group_name"), NAME_MAX),
+        device_ip=optional_text(data.get("media_device_ip")),
+        device_type=optional_text(data.get("media_device_type")),
         identity_info=info,
-        event_id=_optional_text(data.get("event_id")),
-        video_id=_optional_text(data.get("video_id")),
+        event_id=optional_text(data.get("event_id")),
+        video_id=optional_text(data.get("video_id")),
         face_image=encoded_image(data.get("recognize_face_image")) if images.face else None,
         scene_image=None,
         # The field table says `register_image`, the page's push example `reg_pic`.
@@ -193,7 +193,7 @@ def _device_id(value: object) -> str:
 def _person_type_v5(value: object, info: Mapping[str, Any]) -> PersonType:
     """`ext_data.person_type`, else the stranger record's `type`, else employee (documented)."""
     for candidate in (value, info.get("type")):
-        code = _int_or_none(candidate)
+        code = int_or_none(candidate)
         if code is not None and (kind := PersonType.from_code(code)) is not None:
             return kind
     return PersonType.EMPLOYEE
@@ -305,7 +305,7 @@ def _text(value: object, limit: int = TEXT_MAX) -> str:
     return ""
 
 
-def _optional_text(value: object, limit: int = TEXT_MAX) -> str | None:
+def optional_text(value: object, limit: int = TEXT_MAX) -> str | None:
     return _text(value, limit) or None
 
 
@@ -326,7 +326,7 @@ def _float_or_none(value: object) -> float | None:
     return None
 
 
-def _int_or_none(value: object) -> int | None:
+def int_or_none(value: object) -> int | None:
     number = _float_or_none(value)
     if number is None or not number.is_integer():
         return None
@@ -348,62 +348,3 @@ def _json_type(value: object) -> str:
         case dict():
             return "object"
     return type(value).__name__
-
-
-# Device lists ---------------------------------------------------------------------------------
-
-
-# Field names of a device entry: id, name, ip, kind, stream URL or address.
-_V5_DEVICE_KEYS = ("device_id", "device_name", "device_ip", "device_type", "device_key")
-_V6_DEVICE_KEYS = (
-    "media_device_id",
-    "media_device_name",
-    "media_device_ip",
-    "media_device_type",
-    "media_device_url",
-)
-
-
-def parse_device_v5(entry: object) -> Device | None:
-    """One entry of the V5 `devices_list`; None when it has no usable id."""
-    device = _parse_device(entry, _V5_DEVICE_KEYS)
-    if device is None or not isinstance(entry, dict):
-        return device
-    return replace(device, recognition=recognition_of(entry))
-
-
-def parse_device_v6(entry: object) -> Device | None:
-    """One entry of the V6 `devices` list; None when it has no usable id."""
-    return _parse_device(entry, _V6_DEVICE_KEYS)
-
-
-def _parse_device(entry: object, keys: tuple[str, str, str, str, str]) -> Device | None:
-    if not isinstance(entry, dict):
-        return None
-    id_key, name_key, ip_key, kind_key, url_key = keys
-    device_id = normalize_device_id(entry.get(id_key))
-    if device_id is None:
-        return None
-    return Device(
-        id=device_id,
-        name=_optional_text(entry.get(name_key), NAME_MAX) or cap_text(device_id, NAME_MAX),
-        ip=_optional_text(entry.get(ip_key)),
-        kind=_optional_text(entry.get(kind_key)),
-        url=_optional_text(entry.get(url_key), URL_MAX),
-        relay=_relay(entry.get("netRelay", entry.get("net_relay"))),
-    )
-
-
-def _relay(value: object) -> Relay | None:
-    if not isinstance(value, dict):
-        return None
-    ip = _optional_text(value.get("ip"))
-    if ip is None:
-        return None
-    # V6 `net_relay` names the ports `port` and `channel`.
-    return Relay(
-        ip=ip,
-        net_port=_int_or_none(value.get("net_port", value.get("port"))),
-        door_port=_int_or_none(value.get("door_port", value.get("channel"))),
-        delay_time=_int_or_none(value.get("delay_time")),
-    )

@@ -18,6 +18,7 @@ from yarl import URL
 
 from . import configs, devices, doors, history, people, people_write, photo_check, system
 from .configs import PassMode
+from .device_list import parse_device_v5, parse_device_v6
 from .doors import DoorMode
 from .errors import Se5ApiError, Se5ConnectionError, Se5NotABoxError
 from .fetch import (
@@ -30,7 +31,6 @@ from .fetch import (
     read_capped,
 )
 from .models import BoxInfo, Device, Dialect, Health, Person, Recognition, Relay
-from .parse import parse_device_v5, parse_device_v6
 from .people_write import NewPerson, PersonChange
 from .send import send_once
 from .system import DEFAULT_SYSTEM_PORT
