@@ -4,11 +4,11 @@ Everything here is pure: no I/O, no logging. A frame that cannot become a recogn
 `FrameError` whose `kind` names the class of fault and whose reason never repeats names, ids or
 image data from the frame.
 
-Whatever the box sends, a Recognition carries bounded text (the caps below; a Device, read by
-`device_list`, the same): names
-at most `NAME_MAX` characters, other text `TEXT_MAX`, stream URLs `URL_MAX`; `identity_info` at
-most `INFO_MAX_ITEMS` entries per level, `INFO_MAX_DEPTH` levels and `INFO_BUDGET` characters
-in all. A cut name ends with "…". Device ids are never cut: one that does not fit is unusable.
+Whatever the box sends, a Recognition (and a Device, read by `device_list` with the same caps)
+carries bounded text: names at most `NAME_MAX` characters, other text `TEXT_MAX`, stream URLs
+`URL_MAX`; `identity_info` at most `INFO_MAX_ITEMS` entries per level, `INFO_MAX_DEPTH` levels
+and `INFO_BUDGET` characters in all. A cut name ends with "…". Device ids are never cut: one
+that does not fit is unusable.
 """
 
 from __future__ import annotations
